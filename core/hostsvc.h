@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host services behind struct epithet_host (include/epithet/host.h): HTTP
+ * over libcurl with the session's token, pacing of writes, rate-limit
+ * handling, retries, pagination, path escaping; and the token lookup.
+ *
+ * One hostsvc per plugin session. All HTTP of the process goes through one
+ * shared connection pool (curl share: connections, DNS, TLS sessions).
+ * Every service is safe to call from several threads.
+ */
+#ifndef EPITHET_CORE_HOSTSVC_H
+#define EPITHET_CORE_HOSTSVC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "epithet/host.h"
+
+/* What the user said that the host services need. Borrowed: must outlive
+ * the hostsvc. */
+struct hostsvc_options {
+	const char *plugin_name;     /* for log prefixes: "[github]" */
+	bool dry_run;                /* refuse every non-GET request (defence in depth) */
+	long write_interval_ms;      /* --write-interval in ms; -1 = the endpoint's default */
+	long max_wait_s;             /* --max-wait: longest rate-limit wait (default 900) */
+	const char *token_file;      /* --token-file, or NULL */
+	const char *target_token_env;/* a labels-file target's token_env, or NULL */
+	const char *cacert;          /* --cacert, or NULL */
+	const char *user_agent;      /* "epithet/VERSION" */
+};
+
+/* Counters, for --verbose, json output and the tests. */
+struct hostsvc_stats {
+	uint64_t requests;       /* HTTP requests sent (retries included) */
+	uint64_t reads;          /* GET requests sent */
+	uint64_t writes;         /* non-GET requests sent */
+	uint64_t not_modified;   /* 304 answers */
+	uint64_t retries;        /* requests sent again after a failure */
+	uint64_t waited_ms;      /* time spent waiting for pacing or rate limits */
+	long rate_remaining;     /* last x-ratelimit-remaining seen, -1 if none */
+	long rate_limit;         /* last x-ratelimit-limit seen, -1 if none */
+};
+
+struct hostsvc;
+
+/* Process-wide set-up and tear-down (curl_global_init, the shared pool). */
+int hostsvc_global_init(void);
+void hostsvc_global_cleanup(void);
+
+/* A new host for one session. NULL when out of memory. */
+struct hostsvc *hostsvc_new(const struct hostsvc_options *opt);
+/* The struct to hand to the plugin's open(); valid until hostsvc_free. */
+const struct epithet_host *hostsvc_host(struct hostsvc *h);
+/* Where the token came from ("GH_TOKEN", "--token-file", "~/.netrc"), or NULL
+ * when there is none. Never the token itself. */
+const char *hostsvc_token_source(const struct hostsvc *h);
+void hostsvc_stats(const struct hostsvc *h, struct hostsvc_stats *out);
+void hostsvc_free(struct hostsvc *h);
+
+/*
+ * Token lookup, first found wins: EPITHET_TOKEN; each of @env_names
+ * (NULL-terminated, may be NULL); @target_env; the first line of @token_file;
+ * the ~/.netrc (or $NETRC) password for @host. Empty values are skipped.
+ * On success *out is a malloc'd token and *source names where it came from
+ * (static or from @env_names; never the token). Returns 0 when found,
+ * EPITHET_ENOTFOUND when there is none, or a negative status with @err set
+ * when --token-file cannot be read.
+ */
+int hostsvc_token_lookup(const char *const *env_names, const char *target_env,
+			 const char *token_file, const char *host, char **out,
+			 const char **source, struct epithet_error *err);
+
+/* Percent-encode one path segment (see epithet_host::escape_segment).
+ * malloc'd; NULL when out of memory. */
+char *hostsvc_escape_segment(const char *s);
+
+/*
+ * Parse an RFC 8288 Link header and return the URL of rel="next" (malloc'd),
+ * or NULL when there is none.
+ */
+char *hostsvc_link_next(const char *link);
+
+/* Ask every session to stop at the next request boundary (SIGINT/SIGTERM). */
+void hostsvc_interrupt(void);
+bool hostsvc_interrupted(void);
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+#include "log.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+static int verbosity;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+void log_set_verbosity(int v)
+{
+	verbosity = v;
+}
+
+int log_verbosity(void)
+{
+	return verbosity;
+}
+
+static int shown(int level)
+{
+	switch (level) {
+	case EPITHET_LOG_ERROR:
+	case EPITHET_LOG_WARN:
+		return 1;
+	case EPITHET_LOG_NOTICE:
+		return verbosity >= 0;
+	case EPITHET_LOG_INFO:
+		return verbosity >= 1;
+	default:
+		return verbosity >= 2;
+	}
+}
+
+void log_vmsg(int level, const char *prefix, const char *fmt, va_list ap)
+{
+	char line[2048];
+	size_t n = 0;
+	const char *tag = "";
+
+	if (!shown(level))
+		return;
+	if (level == EPITHET_LOG_ERROR)
+		tag = "error: ";
+	else if (level == EPITHET_LOG_WARN)
+		tag = "warning: ";
+	n = (size_t)snprintf(line, sizeof(line), "epithet: %s%s%s%s", prefix ? "[" : "",
+			     prefix ? prefix : "", prefix ? "] " : "", tag);
+	if (n < sizeof(line))
+		vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	n = strlen(line);
+	while (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	pthread_mutex_lock(&lock);
+	fprintf(stderr, "%s\n", line);
+	pthread_mutex_unlock(&lock);
+}
+
+void log_msg(int level, const char *prefix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(level, prefix, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The core's own data: labels it keeps (copied out of plugin callbacks), the
+ * desired labels of a labels file or a command, and the targets a run works on.
+ * Everything here is owned by the core and freed with the *_finish/free
+ * functions of the module that made it.
+ */
+#ifndef EPITHET_CORE_MODEL_H
+#define EPITHET_CORE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A label as it is on a forge (a core-owned copy of struct epithet_label). */
+struct label {
+	char *name;
+	char *color;        /* "rrggbb" or NULL */
+	char *description;  /* NULL or "" = none */
+	char *id;           /* forge id or NULL */
+	char *key;          /* names_key(name): NFC + case folded */
+	uint32_t flags;     /* EPITHET_LABEL_* */
+	int64_t issues;     /* -1 unknown */
+	int64_t pulls;      /* -1 unknown */
+};
+
+/* Where a value came from in a labels file, for messages. 0 = not from a file. */
+struct srcpos {
+	unsigned line;
+	unsigned col;
+};
+
+/* One label a labels file (or a command) asks for. */
+struct want_label {
+	char *name;              /* as the file spells it (NFC is not applied to what is written) */
+	char *key;               /* names_key(name) */
+	char *color;             /* "rrggbb" lowercase, or NULL = leave as it is */
+	char *description;       /* with has_description: the text ("" clears) */
+	bool has_description;    /* false = leave as it is */
+	int exclusive;           /* -1 = leave, 0 or 1 */
+	bool remove;             /* delete: true */
+	bool no_create;          /* do not create when missing (rename command) */
+	char **aliases;          /* names to rename/merge into this one */
+	char **alias_keys;       /* names_key() of each alias */
+	size_t n_aliases;
+	struct srcpos pos;
+};
+
+/* Where a run works: a forge, its URL, an owner or some repos, filters. */
+struct target {
+	char *forge;             /* plugin name or path */
+	char *url;               /* NULL = forge default */
+	char *api_url;           /* NULL unless given */
+	char *org;               /* NULL when repos are named */
+	char **repos;            /* "owner/name", NULL-terminated or NULL */
+	char **include;          /* globs, NULL-terminated or NULL */
+	char **exclude;          /* globs, NULL-terminated or NULL */
+	char **topics;           /* any of, NULL-terminated or NULL */
+	char *token_env;         /* extra token variable, or NULL */
+	bool org_labels;         /* Gitea-style owner-level labels */
+	bool archived;           /* also read archived repos */
+	bool forks;              /* also manage forks */
+	struct srcpos pos;
+};
+
+/* The desired state: a labels file, or what a command asks for. */
+struct desired {
+	struct want_label *labels;
+	size_t n_labels;
+	char **keep;             /* globs never pruned, NULL-terminated or NULL */
+	struct target *targets;  /* from the file; empty when the command line gives them */
+	size_t n_targets;
+};
+
+#endif

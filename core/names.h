@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Label names and colours: the one place where they are normalised.
+ * Pure functions, no I/O.
+ */
+#ifndef EPITHET_CORE_NAMES_H
+#define EPITHET_CORE_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * The key two names are compared by: NFC-normalised, then case folded
+ * (full Unicode case folding, libunistring). "Bug", "bug" and "BUG" have one
+ * key; "é" composed and "e"+U+0301 have one key. Returns a malloc'd string,
+ * or NULL for invalid UTF-8 or out of memory.
+ */
+char *names_key(const char *name);
+
+/* True when the two names are one label (same key). Invalid UTF-8 compares
+ * byte for byte. */
+bool names_equal(const char *a, const char *b);
+
+/* Number of Unicode code points in valid UTF-8 @s; (size_t)-1 if invalid. */
+size_t names_codepoints(const char *s);
+
+/* True when @s is valid UTF-8 with no control characters (C0, DEL, C1). */
+bool names_valid(const char *s);
+
+/*
+ * Parse a colour as users write it: 3 or 6 hex digits, optional leading '#',
+ * any case, surrounding spaces ignored. Writes "rrggbb" lowercase (3 digits
+ * are doubled: "f0a" -> "ff00aa") into out[7]. Returns false when invalid.
+ */
+bool names_color_parse(const char *in, char out[7]);
+
+/* True when @a and @b are the same description: NULL and "" are equal. */
+bool names_desc_equal(const char *a, const char *b);
+
+#endif
