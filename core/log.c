@@ -53,6 +53,9 @@ void log_vmsg(int level, const char *prefix, const char *fmt, va_list ap)
 	while (n > 0 && line[n - 1] == '\n')
 		line[--n] = '\0';
 	pthread_mutex_lock(&lock);
+	/* Results go to stdout, diagnostics to stderr: flush the first so
+	 * that a terminal shows them in the order they happened. */
+	fflush(stdout);
 	fprintf(stderr, "%s\n", line);
 	pthread_mutex_unlock(&lock);
 }

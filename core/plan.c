@@ -1,1 +1,305 @@
 /* SPDX-License-Identifier: MIT */
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "epithet/forge.h"
+#include "names.h"
+#include "util.h"
+
+static struct op *add_op(struct plan *p, enum op_kind kind, const struct label *cur)
+{
+	struct op *o;
+
+	grow(&p->ops, &p->cap, p->n + 1, sizeof(*p->ops));
+	o = &p->ops[p->n++];
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	o->cur = cur;
+	o->destructive = kind == OP_MERGE || kind == OP_DELETE || kind == OP_ARCHIVE;
+	return o;
+}
+
+static void notice(struct plan *p, const struct label *cur, char *why)
+{
+	add_op(p, OP_NOTICE, cur)->why = why;
+}
+
+/* Labels of @cur whose key is @key, up to @max of them in @found. */
+static size_t find(const struct label *cur, size_t n, const char *key, const struct label **found,
+		   size_t max)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && key; i++) {
+		if (cur[i].key && strcmp(cur[i].key, key) == 0) {
+			if (k < max)
+				found[k] = &cur[i];
+			k++;
+		}
+	}
+	return k;
+}
+
+/*
+ * What has to change for @have to be what @w asks: set the fields and values
+ * into @o. @rename says the name is changing anyway (an alias renamed).
+ */
+static void diff_fields(const struct want_label *w, const struct label *have, uint64_t caps,
+			bool rename, struct op *o)
+{
+	if (rename || strcmp(have->name, w->name) != 0) {
+		o->fields |= EPITHET_FIELD_NAME;
+		o->name = xstrdup(w->name);
+	}
+	if (w->color && (!have->color || strcasecmp(have->color, w->color) != 0)) {
+		o->fields |= EPITHET_FIELD_COLOR;
+		o->color = xstrdup(w->color);
+	}
+	if (w->has_description && (caps & EPITHET_CAP_DESCRIPTION) &&
+	    !names_desc_equal(have->description, w->description)) {
+		o->fields |= EPITHET_FIELD_DESCRIPTION;
+		o->description = xstrdup(w->description ? w->description : "");
+	}
+	if (w->exclusive >= 0 && (caps & EPITHET_CAP_EXCLUSIVE) &&
+	    !!(have->flags & EPITHET_LABEL_EXCLUSIVE) != !!w->exclusive) {
+		o->fields |= EPITHET_FIELD_EXCLUSIVE;
+		if (w->exclusive)
+			o->flags |= EPITHET_LABEL_EXCLUSIVE;
+	}
+}
+
+static bool matched_by_want(const struct desired *want, const struct label *l)
+{
+	for (size_t i = 0; i < want->n_labels; i++) {
+		const struct want_label *w = &want->labels[i];
+
+		if (l->key && w->key && strcmp(l->key, w->key) == 0)
+			return true;
+		for (size_t a = 0; a < w->n_aliases; a++)
+			if (l->key && w->alias_keys[a] && strcmp(l->key, w->alias_keys[a]) == 0)
+				return true;
+	}
+	return false;
+}
+
+static void plan_one(const struct want_label *w, const struct label *cur, size_t n_cur,
+		     const struct plan_opts *o, struct plan *out)
+{
+	const struct label *have[2];
+	size_t nh = find(cur, n_cur, w->key, have, 2);
+	const struct label *first_alias = NULL;
+	struct op *op;
+
+	if (nh > 1) {
+		notice(out, have[0], xasprintf("%s: %zu labels have this name; left alone, "
+					       "resolve the duplicates first", w->name, nh));
+		return;
+	}
+	if (w->remove) {
+		if (nh == 1) {
+			op = add_op(out, OP_DELETE, have[0]);
+			op->why = xstrdup("delete: true");
+		}
+		return;
+	}
+	for (size_t a = 0; a < w->n_aliases; a++) {
+		const struct label *al[2];
+		size_t na = find(cur, n_cur, w->alias_keys[a], al, 2);
+
+		if (na == 0 || (nh == 1 && al[0] == have[0]))
+			continue;
+		if (na > 1) {
+			notice(out, al[0], xasprintf("%s: %zu labels have this name; left alone, "
+						     "resolve the duplicates first",
+						     w->aliases[a], na));
+			continue;
+		}
+		if (nh == 0 && !first_alias) {
+			first_alias = al[0];
+			if (!(o->caps & EPITHET_CAP_RENAME)) {
+				notice(out, al[0], xasprintf("%s -> %s: this forge cannot rename "
+							     "labels in place; left alone",
+							     al[0]->name, w->name));
+				return;
+			}
+			op = add_op(out, OP_RENAME, al[0]);
+			diff_fields(w, al[0], o->caps, true, op);
+			continue;
+		}
+		if (!(o->caps & EPITHET_CAP_ISSUE_LABELS)) {
+			notice(out, al[0], xasprintf("%s -> %s: this forge cannot move labels "
+						     "between issues, so it cannot merge; left alone",
+						     al[0]->name, w->name));
+			continue;
+		}
+		op = add_op(out, OP_MERGE, al[0]);
+		op->into = xstrdup(w->name);
+		op->into_cur = nh == 1 ? have[0] : first_alias;
+	}
+	if (nh == 1) {
+		struct op tmp = {0};
+
+		diff_fields(w, have[0], o->caps, false, &tmp);
+		if ((tmp.fields & EPITHET_FIELD_NAME) && !(o->caps & EPITHET_CAP_RENAME)) {
+			/* Only the case or normalisation differs and the forge
+			 * cannot rename: leave the name as it is. */
+			tmp.fields &= ~EPITHET_FIELD_NAME;
+			free(tmp.name);
+			tmp.name = NULL;
+		}
+		if (tmp.fields) {
+			op = add_op(out, OP_UPDATE, have[0]);
+			op->fields = tmp.fields;
+			op->name = tmp.name;
+			op->color = tmp.color;
+			op->description = tmp.description;
+			op->flags = tmp.flags;
+		}
+		return;
+	}
+	if (first_alias || w->no_create)
+		return;
+	op = add_op(out, OP_CREATE, NULL);
+	op->fields = EPITHET_FIELD_NAME | EPITHET_FIELD_COLOR;
+	op->name = xstrdup(w->name);
+	op->color = xstrdup(w->color ? w->color : (o->default_color ? o->default_color : "ededed"));
+	if (w->has_description && w->description && *w->description &&
+	    (o->caps & EPITHET_CAP_DESCRIPTION)) {
+		op->fields |= EPITHET_FIELD_DESCRIPTION;
+		op->description = xstrdup(w->description);
+	}
+	if (w->exclusive > 0 && (o->caps & EPITHET_CAP_EXCLUSIVE)) {
+		op->fields |= EPITHET_FIELD_EXCLUSIVE;
+		op->flags |= EPITHET_LABEL_EXCLUSIVE;
+	}
+}
+
+void plan_repo(const struct desired *want, const struct label *cur, size_t n_cur,
+	       const struct plan_opts *o, struct plan *out)
+{
+	for (size_t i = 0; i < want->n_labels; i++)
+		plan_one(&want->labels[i], cur, n_cur, o, out);
+	if (!o->prune)
+		return;
+	for (size_t i = 0; i < n_cur; i++) {
+		const struct label *l = &cur[i];
+		struct op *op;
+
+		/* Owner-level labels showing in a repo are not the repo's to
+		 * prune; archived ones are already out of the way. */
+		if (l->flags & EPITHET_LABEL_OWNER)
+			continue;
+		if (matched_by_want(want, l) || glob_any(want->keep, l->name, true))
+			continue;
+		if (o->prune_archive && (o->caps & EPITHET_CAP_ARCHIVE)) {
+			if (l->flags & EPITHET_LABEL_ARCHIVED)
+				continue;
+			op = add_op(out, OP_ARCHIVE, l);
+			op->fields = EPITHET_FIELD_ARCHIVED;
+			op->flags = EPITHET_LABEL_ARCHIVED;
+		} else {
+			op = add_op(out, OP_DELETE, l);
+		}
+		op->why = xstrdup("prune");
+	}
+}
+
+void plan_restore(const struct label *before, const struct label *cur, uint64_t caps,
+		  const char *why, struct plan *out)
+{
+	struct want_label w = {0};
+	struct op *op, tmp = {0};
+
+	if (!before) {
+		if (cur) {
+			op = add_op(out, OP_DELETE, cur);
+			op->why = xstrdup(why);
+		}
+		return;
+	}
+	if (!cur) {
+		op = add_op(out, OP_CREATE, NULL);
+		op->fields = EPITHET_FIELD_NAME | EPITHET_FIELD_COLOR;
+		op->name = xstrdup(before->name);
+		op->color = xstrdup(before->color ? before->color : "ededed");
+		if (before->description && *before->description && (caps & EPITHET_CAP_DESCRIPTION)) {
+			op->fields |= EPITHET_FIELD_DESCRIPTION;
+			op->description = xstrdup(before->description);
+		}
+		if ((before->flags & EPITHET_LABEL_EXCLUSIVE) && (caps & EPITHET_CAP_EXCLUSIVE)) {
+			op->fields |= EPITHET_FIELD_EXCLUSIVE;
+			op->flags |= EPITHET_LABEL_EXCLUSIVE;
+		}
+		op->why = xstrdup(why);
+		return;
+	}
+	w.name = before->name;
+	w.color = before->color;
+	w.has_description = true;
+	w.description = before->description;
+	w.exclusive = (caps & EPITHET_CAP_EXCLUSIVE) ? !!(before->flags & EPITHET_LABEL_EXCLUSIVE) : -1;
+	diff_fields(&w, cur, caps, false, &tmp);
+	if ((caps & EPITHET_CAP_ARCHIVE) &&
+	    !!(cur->flags & EPITHET_LABEL_ARCHIVED) != !!(before->flags & EPITHET_LABEL_ARCHIVED)) {
+		tmp.fields |= EPITHET_FIELD_ARCHIVED;
+		tmp.flags |= before->flags & EPITHET_LABEL_ARCHIVED;
+	}
+	if (!tmp.fields)
+		return;
+	op = add_op(out, (tmp.fields & EPITHET_FIELD_NAME) && strcmp(cur->key, before->key ? before->key : "") != 0
+				 ? OP_RENAME : OP_UPDATE, cur);
+	op->fields = tmp.fields;
+	op->name = tmp.name;
+	op->color = tmp.color;
+	op->description = tmp.description;
+	op->flags = tmp.flags;
+	op->why = xstrdup(why);
+}
+
+size_t plan_changes(const struct plan *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		n += p->ops[i].kind != OP_NOTICE;
+	return n;
+}
+
+size_t plan_destructive(const struct plan *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		n += p->ops[i].destructive;
+	return n;
+}
+
+void plan_finish(struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->ops[i].into);
+		free(p->ops[i].name);
+		free(p->ops[i].color);
+		free(p->ops[i].description);
+		free(p->ops[i].why);
+	}
+	free(p->ops);
+	memset(p, 0, sizeof(*p));
+}
+
+char op_symbol(enum op_kind k)
+{
+	static const char sym[] = {'+', '~', '>', '=', '-', '-', '!'};
+
+	return sym[k];
+}
+
+const char *op_name(enum op_kind k)
+{
+	static const char *const names[] = {"create", "update", "rename", "merge",
+					    "delete", "archive", "notice"};
+
+	return names[k];
+}

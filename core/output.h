@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Everything a run shows the user (SPEC.md 8): the plan and the result, in
+ * human form (symbols + create, ~ update, > rename, - delete, = merge, a
+ * true-colour swatch where the terminal can show it) or as one JSON
+ * document (--output json, keys documented in README.md). Diagnostics go to
+ * stderr through log.h; results go to stdout.
+ */
+#ifndef EPITHET_CORE_OUTPUT_H
+#define EPITHET_CORE_OUTPUT_H
+
+#include <stddef.h>
+
+#include "loader.h"
+#include "run.h"
+
+void output_plan(const struct run *run);
+void output_progress(const struct run *run, const struct target_run *tr, const struct repo_run *r,
+		     const struct op *op, const struct op_run *orun);
+void output_result(const struct run *run);
+/* list and export; return 0 or an exit status. */
+int output_list(const struct run *run);
+int output_export(const struct run *run);
+int output_plugins(const struct run_options *o, const struct plugin_entry *v, size_t n);
+
+#endif

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The state of one run, shared by the engine (which fills it) and the output
+ * module (which renders it). Nothing here is forge-specific.
+ */
+#ifndef EPITHET_CORE_RUN_H
+#define EPITHET_CORE_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "epithet/forge.h"
+#include "hostsvc.h"
+#include "loader.h"
+#include "model.h"
+#include "plan.h"
+
+enum command {
+	CMD_LIST,
+	CMD_ENSURE,
+	CMD_DELETE,
+	CMD_RENAME,
+	CMD_SYNC,
+	CMD_PLAN,
+	CMD_EXPORT,
+	CMD_COPY,
+	CMD_UNDO,
+	CMD_PLUGINS,
+	CMD_HELP,
+};
+
+struct run_options {
+	enum command cmd;
+	const char *cmd_name;
+	bool dry_run;
+	bool yes;
+	bool prune;
+	bool prune_archive;
+	int jobs;                  /* 0 = the forge's default */
+	bool json;                 /* --output json */
+	bool color;                /* colour and swatches in human output */
+	bool truecolor;            /* the terminal shows 24-bit colour */
+	const char *config_path;   /* -c, or the default file found */
+	const char *list_name;     /* list NAME */
+	const char *export_from;   /* export --from OWNER/REPO */
+	const char *export_out;    /* export --out FILE */
+	const char *copy_from;     /* copy OWNER/REPO */
+	const char *undo_journal;  /* undo JOURNAL */
+	struct hostsvc_options host;
+};
+
+/* Issues and PRs carrying a label. */
+struct items {
+	struct epithet_item *v;
+	size_t n;
+	size_t cap;
+	bool known;
+};
+
+enum op_state {
+	OPST_PLANNED = 0,
+	OPST_DONE,
+	OPST_FAILED,
+	OPST_SKIPPED,     /* not attempted: the run stopped, or the repo is read-only */
+};
+
+struct op_run {
+	enum op_state state;
+	int code;                  /* epithet_status of a failure */
+	char *error;
+	struct items items;        /* destructive ops: what carries the label now */
+};
+
+struct repo_run {
+	char *owner;
+	char *name;                /* NULL: the owner-level labels */
+	char *full;                /* "owner/name", or "owner (owner labels)" */
+	uint32_t flags;            /* EPITHET_REPO_* */
+	char **topics;
+	bool read_only;            /* archived or disabled: read, never written */
+	struct label *labels;
+	size_t n_labels;
+	size_t cap_labels;
+	int read_code;             /* 0, or why its labels could not be read */
+	char *read_error;
+	struct plan plan;
+	struct op_run *ops;        /* one per plan op */
+};
+
+struct target_run {
+	struct target *t;          /* borrowed */
+	struct hostsvc_options hopt; /* the run's, with this target's token_env */
+	struct plugin *plugin;
+	struct hostsvc *hs;
+	epithet_forge_session *session;
+	struct epithet_session_info info;
+	char *owner;               /* the owner worked on */
+	struct repo_run *repos;
+	size_t n_repos;
+	size_t skipped_repos;      /* filtered out (archived, forks, globs, topics) */
+	int code;                  /* 0, or why the whole target failed */
+	char *error;
+	bool no_access;            /* credentials rejected, or the owner cannot be read */
+	bool usage_error;          /* the command line did not say enough (no owner) */
+	struct hostsvc_stats stats;
+};
+
+struct run {
+	const struct run_options *opt;
+	const struct desired *want;
+	struct target_run *targets;
+	size_t n_targets;
+	bool applied;              /* writes were attempted */
+	bool refused;              /* destructive changes refused for want of --yes */
+	bool interrupted;
+	char *journal_path;
+};
+
+#endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Small helpers the core uses everywhere: allocation that never returns NULL
+ * (the process cannot do anything useful out of memory, so it says so and
+ * aborts), NULL-terminated string vectors, a growable buffer, globs.
+ */
+#ifndef EPITHET_CORE_UTIL_H
+#define EPITHET_CORE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "epithet/host.h"
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);          /* NULL stays NULL */
+char *xasprintf(const char *fmt, ...) EPITHET_PRINTF(1, 2);
+
+/* Grow *v (of *cap elements of size @size) to hold at least @need. */
+void grow(void *v, size_t *cap, size_t need, size_t size);
+
+/* NULL-terminated vectors of malloc'd strings. */
+size_t strv_len(char *const *v);
+void strv_push(char ***v, const char *s);   /* copies s */
+char **strv_dup(char *const *v);
+void strv_free(char **v);
+
+struct strbuf {
+	char *s;
+	size_t len;
+	size_t cap;
+};
+void sb_addf(struct strbuf *b, const char *fmt, ...) EPITHET_PRINTF(2, 3);
+void sb_add(struct strbuf *b, const char *s);
+void sb_finish(struct strbuf *b);
+
+/* Shell-style glob match (fnmatch), case-insensitive when @fold. */
+bool glob_match(const char *pattern, const char *s, bool fold);
+/* True when any of @globs (NULL-terminated) matches. */
+bool glob_any(char *const *globs, const char *s, bool fold);
+
+/* Monotonic milliseconds. */
+long long now_ms(void);
+
+#endif
