@@ -140,10 +140,10 @@ static const struct cmddef commands[] = {
 
 static const char global_help[] =
 	"Global options (before or after the command):\n"
-	"  -F, --forge NAME|PATH   forge plugin by name (github, gitea, local, ...) or .so path; default github\n"
-	"  -u, --url URL           forge base URL (GitHub Enterprise: https://HOST; gitea: https://HOST;\n"
-	"                          local: a directory)\n"
-	"      --api-url URL       github: the exact REST root (also GITHUB_API_URL)\n"
+	"  -F, --forge NAME|PATH   forge plugin by name (see `epithet plugins`) or .so path;\n"
+	"                          default " EPITHET_DEFAULT_FORGE "\n"
+	"  -u, --url URL           forge base URL (what it means is the forge's: see README)\n"
+	"      --api-url URL       the exact API root, used as is (forges that take it)\n"
 	"  -o, --org OWNER         the organization or user whose repositories are managed\n"
 	"  -r, --repo OWNER/NAME   one repository instead of a whole owner (repeatable)\n"
 	"      --include GLOB      only repos whose name matches (repeatable)\n"
@@ -166,9 +166,8 @@ static const char global_help[] =
 	"  -q, --quiet             only errors\n"
 	"      --version, --help\n"
 	"\n"
-	"Tokens: EPITHET_TOKEN, then the forge's own variables (GH_TOKEN, GITHUB_TOKEN;\n"
-	"GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN; GITEA_TOKEN), a target's token_env,\n"
-	"--token-file, ~/.netrc.\n"
+	"Tokens: EPITHET_TOKEN, then the forge's own variables (README lists them), a\n"
+	"target's token_env, --token-file, ~/.netrc.\n"
 	"Exit status: 0 ok; 1 something failed or a destructive change was refused;\n"
 	"2 changes found by plan/--dry-run; 64 usage; 65 bad labels file or value;\n"
 	"69 plugin not loadable; 77 credentials rejected or owner unreadable.\n";
@@ -674,7 +673,7 @@ static int run_command(struct cli *c)
 	}
 	if (c->have_target || !d.n_targets) {
 		if (!c->t.forge)
-			c->t.forge = xstrdup("github");
+			c->t.forge = xstrdup(EPITHET_DEFAULT_FORGE);
 		targets = &c->t;
 		n_targets = 1;
 	} else {

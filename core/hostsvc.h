@@ -19,7 +19,7 @@
 /* What the user said that the host services need. Borrowed: must outlive
  * the hostsvc. */
 struct hostsvc_options {
-	const char *plugin_name;     /* for log prefixes: "[github]" */
+	const char *plugin_name;     /* for log prefixes: "[NAME]" */
 	bool dry_run;                /* refuse every non-GET request (defence in depth) */
 	long write_interval_ms;      /* --write-interval in ms; -1 = the endpoint's default */
 	long max_wait_s;             /* --max-wait: longest rate-limit wait (default 900) */
@@ -51,7 +51,7 @@ void hostsvc_global_cleanup(void);
 struct hostsvc *hostsvc_new(const struct hostsvc_options *opt);
 /* The struct to hand to the plugin's open(); valid until hostsvc_free. */
 const struct epithet_host *hostsvc_host(struct hostsvc *h);
-/* Where the token came from ("GH_TOKEN", "--token-file", "~/.netrc"), or NULL
+/* Where the token came from ("EPITHET_TOKEN", "--token-file", "~/.netrc"), or NULL
  * when there is none. Never the token itself. */
 const char *hostsvc_token_source(const struct hostsvc *h);
 void hostsvc_stats(const struct hostsvc *h, struct hostsvc_stats *out);

@@ -57,7 +57,7 @@ struct target {
 	char **exclude;          /* globs, NULL-terminated or NULL */
 	char **topics;           /* any of, NULL-terminated or NULL */
 	char *token_env;         /* extra token variable, or NULL */
-	bool org_labels;         /* Gitea-style owner-level labels */
+	bool org_labels;         /* owner-level labels (EPITHET_CAP_ORG_LABELS) */
 	bool archived;           /* also read archived repos */
 	bool forks;              /* also manage forks */
 	struct srcpos pos;
