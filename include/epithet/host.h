@@ -114,7 +114,8 @@ struct epithet_http_request {
 	 *  segments taken from user data must be escaped with
 	 *  epithet_host::escape_segment. */
 	const char *url;
-	const char *body;            /**< request body (JSON), or NULL for none */
+	const char *body;            /**< request body (JSON), or NULL for none; the host sends it
+	                                  with "Content-Type: application/json" */
 	size_t body_len;             /**< bytes of @c body */
 	/** Extra headers, "Name: value", NULL-terminated; NULL for none. They
 	 *  are added after the endpoint's default headers. */
@@ -230,7 +231,14 @@ struct epithet_host {
 	 * GET a list and every following page (see
 	 * epithet_http_request::page_param), calling @p cb with each page,
 	 * whatever its status. On a non-2xx page the callback maps the status
-	 * to a code, sets @p err and returns it; the walk stops there.
+	 * to a code, sets @p err and returns it; the walk stops there. A
+	 * callback may also return a negative value to stop for its own reason
+	 * (e.g. to pass on a user callback's stop): the host returns it as is,
+	 * and @p err is then whatever the callback left in it.
+	 * With @c page_param, a page shorter than the request's limit= or
+	 * per_page= is the last one only when the response carries no
+	 * X-Total-Count (a list may drop hidden items after counting them);
+	 * a next link pointing at the page just read is refused (a loop).
 	 * @return 0 when the last page was read; a negative status returned by
 	 *         @p cb; or a transport failure as for http().
 	 */
