@@ -539,7 +539,10 @@ static bool confirm(struct run *run, const struct totals *t)
 	struct strbuf why = {0};
 	bool ok = true;
 
-	if (t->destructive)
+	if (run->is_undo && t->changes)
+		sb_addf(&why, "%zu change%s that undo an earlier run", t->changes,
+			t->changes == 1 ? "" : "s");
+	else if (t->destructive)
 		sb_addf(&why, "%zu destructive change%s (delete, merge, archive)", t->destructive,
 			t->destructive == 1 ? "" : "s");
 	for (size_t i = 0; i < run->n_targets; i++) {
@@ -1061,7 +1064,6 @@ static void undo_entry(struct target_run *tr, struct repo_run *r, const struct j
 	r->ops = xrealloc(r->ops, (r->plan.n ? r->plan.n : 1) * sizeof(*r->ops));
 	for (size_t k = before_n; k < r->plan.n; k++) {
 		memset(&r->ops[k], 0, sizeof(r->ops[k]));
-		r->plan.ops[k].destructive = true; /* undo always asks */
 		if (r->plan.ops[k].kind == OP_CREATE && e->items_known && e->n_items) {
 			struct items *it = &r->ops[k].items;
 
@@ -1075,7 +1077,7 @@ static void undo_entry(struct target_run *tr, struct repo_run *r, const struct j
 
 int engine_undo(const struct run_options *o)
 {
-	struct run run = {.opt = o};
+	struct run run = {.opt = o, .is_undo = true};
 	struct journal_file jf = {0};
 	struct target *targets = NULL;
 	size_t n_targets = 0;

@@ -79,11 +79,16 @@ static int write_line(int fd, json_object *o)
 
 static void iso_now(char *buf, size_t n, bool compact)
 {
-	time_t t = time(NULL);
+	struct timespec ts;
 	struct tm tm;
+	size_t len;
 
-	gmtime_r(&t, &tm);
-	strftime(buf, n, compact ? "%Y%m%dT%H%M%SZ" : "%Y-%m-%dT%H:%M:%SZ", &tm);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	len = strftime(buf, n, compact ? "%Y%m%dT%H%M%S" : "%Y-%m-%dT%H:%M:%S", &tm);
+	/* Milliseconds in the file name: journals sort by name in the order
+	 * they were made, which is how undo finds the newest. */
+	snprintf(buf + len, n - len, compact ? ".%03ldZ" : "Z", ts.tv_nsec / 1000000);
 }
 
 struct journal *journal_create(const char *command, char **path, char *err, size_t n)

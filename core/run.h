@@ -114,6 +114,7 @@ struct run {
 	bool applied;              /* writes were attempted */
 	bool refused;              /* destructive changes refused for want of --yes */
 	bool interrupted;
+	bool is_undo;              /* every change reverts an earlier run */
 	char *journal_path;
 };
 
