@@ -316,6 +316,9 @@ static int open_target(struct run *run, struct target_run *tr)
 	if (rc != 0) {
 		target_fail(tr, rc, "cannot start", &err);
 		tr->no_access = rc == EPITHET_EAUTH;
+		/* open() refusing a value (a malformed URL, an unreadable
+		 * --token-file) is a bad argument: exit 65. */
+		tr->bad_value = rc == EPITHET_EINVALID;
 		tr->session = NULL;
 		return -1;
 	}
@@ -785,17 +788,20 @@ static void build_copy_desired(const struct repo_run *src, struct desired *d)
 
 static int exit_status(const struct run *run, const struct totals *t)
 {
-	bool auth = false, failed = false, usage = false;
+	bool auth = false, failed = false, usage = false, bad = false;
 
 	if (run->interrupted || got_signal)
 		return got_signal == SIGTERM ? EXIT_SIGTERM : EXIT_SIGINT;
 	for (size_t i = 0; i < run->n_targets; i++) {
 		auth |= run->targets[i].no_access;
 		usage |= run->targets[i].usage_error;
+		bad |= run->targets[i].bad_value;
 		failed |= run->targets[i].code != 0;
 	}
 	if (usage)
 		return EXIT_USAGE;
+	if (bad)
+		return EXIT_DATAERR;
 	if (auth)
 		return EXIT_NOPERM;
 	if (failed || t->failed_repos || run->refused)

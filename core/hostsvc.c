@@ -1,1 +1,2312 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The host services of include/epithet/host.h over libcurl.
+ *
+ * Connections. Each request runs on a libcurl easy handle taken from a small
+ * process-wide pool and given back afterwards; curl_easy_reset() keeps a
+ * handle's live connections, so keep-alive and HTTP/2 connections are reused
+ * by whichever thread takes the handle next. DNS answers and TLS sessions sit
+ * in one process-wide CURLSH with a mutex per kind of data. The connection
+ * cache itself is deliberately NOT put in the share: libcurl documents that
+ * sharing connections between concurrent threads is unsupported (a known bug,
+ * curl issues 4544, 9404, 13840: crashes in the connection cache), and a
+ * pool of handles gives the same reuse with none of the risk.
+ *
+ * Threading. Any service may be called from several threads at once. Writes
+ * (every method but GET and HEAD) of one session are serialised by
+ * write_lock, held for the whole request including its pacing, redirects,
+ * retries and rate-limit waits: forges ask for mutations one at a time.
+ * Reads run in parallel and are never held up by writes. Counters and the
+ * write interval are under lock. The endpoint is set from the plugin's open()
+ * before any request and only read afterwards, so it needs no lock.
+ *
+ * Retries. Network errors and 500/502/503/504 are retried with capped
+ * exponential backoff and jitter, at most MAX_ATTEMPTS sends in all, and
+ * only for idempotent methods (GET, HEAD, PUT, DELETE). A POST or PATCH
+ * that got no answer, or a 5xx, may still have been applied: sending it
+ * again could create a second label (some forges allow duplicate names), so
+ * the failure goes back to the caller (ENETWORK, or the 5xx response that the
+ * plugin maps to ESERVER) and the core checks the forge before repeating. The
+ * one exception is a failure to resolve or connect, where nothing was sent.
+ * A request refused by a rate limit (403/429) was not processed, so it is
+ * sent again after the wait whatever its method.
+ *
+ * Test hook: EPITHET_TEST_FAST_RETRY=1 in the environment divides the delays
+ * this file chooses itself (retry backoff, the 60 s default wait after a
+ * secondary rate limit) by 100, so that end-to-end tests of those paths run
+ * in milliseconds. Waits a server asks for (Retry-After, a rate-limit reset)
+ * and write pacing are never shortened: tests give small values instead.
+ */
+#include "hostsvc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "log.h"
+
+/* A bigger answer than this is not a label list: refuse it rather than let
+ * a broken or hostile server (or a decompression bomb) eat the memory. */
+#define BODY_MAX ((size_t)32 << 20)
+#define MAX_REDIRECTS 5
+#define MAX_ATTEMPTS 4           /* sends of one request for network errors and 5xx */
+#define BACKOFF_BASE_MS 500
+#define BACKOFF_CAP_MS 8000
+#define RETRY_AFTER_5XX_MAX_S 60 /* a 503's Retry-After beyond this: plain backoff */
+#define MAX_RATE_WAITS 5         /* rate-limit waits for one request */
+#define SECONDARY_WAIT_S 60      /* after a secondary limit without Retry-After */
+#define WRITE_INTERVAL_MAX_MS 60000
+#define MAX_PAGES 10000
+#define POOL_MAX 16
+#define SLICE_MS 50              /* sleeps are cut in slices to notice an interrupt */
+#define WINDOW_MAX 100000        /* longest write window kept; above it: no limit */
+#define NOTICE_WAIT_MS 5000      /* pacing waits from this long on are announced */
+#define CONNECT_TIMEOUT_S 30L
+#define TOTAL_TIMEOUT_S 300L
+#define LOW_SPEED_TIME_S 60L
+#define TOKEN_FILE_MAX 65536
+#define NETRC_MAX ((long)1 << 20)
+
+/* ---- process-wide state ------------------------------------------------ */
+
+static struct {
+	pthread_mutex_t lock;    /* guards everything below */
+	unsigned users;          /* hostsvc_global_init() calls not yet cleaned up */
+	CURLSH *share;
+	CURL *idle[POOL_MAX];
+	size_t n_idle;
+} pool = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* One per curl_lock_data, as CURLSHOPT_LOCKFUNC asks. */
+static pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+
+static volatile sig_atomic_t interrupt_flag;
+
+/* ---- the session ------------------------------------------------------- */
+
+struct header {
+	char *name;
+	char *value;
+};
+
+struct response {
+	struct epithet_http_response pub; /* first: the plugin holds &pub */
+	char *body;
+	size_t len, cap;
+	char *url;
+	struct header *hdrs;
+	size_t n_hdrs, cap_hdrs;
+};
+
+struct hostsvc {
+	struct epithet_host host;
+	struct hostsvc_options opt;
+	unsigned delay_div;          /* 100 with EPITHET_TEST_FAST_RETRY=1, else 1 */
+
+	/* The endpoint: set from open(), read-only once requests start. */
+	char *api_root;              /* canonical, without trailing '/' */
+	char *origin;                /* "scheme://host:port" of api_root */
+	char **ep_headers;           /* NULL-terminated copies */
+	char *auth_header;           /* "Authorization: SCHEME TOKEN", or NULL */
+	char *token_source;
+	uint32_t writes_per_minute, writes_per_hour;
+
+	/* Write pacing, under write_lock (held for a whole write request). */
+	pthread_mutex_t write_lock;
+	uint64_t last_write_ms;      /* monotonic end of the last write; 0: none */
+	uint64_t *ring;              /* start times of the last ring_cap writes */
+	size_t ring_cap, ring_pos, ring_count;
+
+	pthread_mutex_t lock;        /* guards the members below */
+	long write_interval_ms;
+	struct hostsvc_stats stats;
+};
+
+static const char *const fast_retry_env = "EPITHET_TEST_FAST_RETRY";
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Jitter needs no quality, only independence between threads. */
+static uint32_t jitter_rand(void)
+{
+	static _Thread_local uint64_t state;
+	struct timespec ts;
+
+	if (state == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		state = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)(uintptr_t)&state ^ 0x9e3779b97f4a7c15u;
+	}
+	state ^= state << 13;
+	state ^= state >> 7;
+	state ^= state << 17;
+	return (uint32_t)(state >> 32);
+}
+
+static void clock_text(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || strftime(buf, n, "%H:%M:%S", &tm) == 0)
+		snprintf(buf, n, "?");
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+/* A copy of [s, s+n) without surrounding white space. */
+static char *dup_trimmed(const char *s, size_t n)
+{
+	char *out;
+
+	while (n > 0 && is_space(*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && is_space(s[n - 1]))
+		n--;
+	out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return out;
+}
+
+static bool has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* Parse a decimal integer with optional surrounding blanks; false if junk. */
+static bool parse_ll(const char *s, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (!s)
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || errno)
+		return false;
+	/* "100, 100;w=60" (RateLimit-Limit with a policy) counts as its first number */
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (*end && *end != ',' && *end != ';')
+		return false;
+	*out = v;
+	return true;
+}
+
+/* ---- the services with no session state -------------------------------- */
+
+static void hs_error_set(struct epithet_error *err, int code, int http_status,
+			 const char *fmt, ...) EPITHET_PRINTF(4, 5);
+
+static void hs_error_set(struct epithet_error *err, int code, int http_status,
+			 const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	if (!err)
+		return;
+	err->code = code;
+	err->http_status = http_status;
+	va_start(ap, fmt);
+	/* vsnprintf truncates and always terminates */
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	/* the message is one line: fold any line break a caller let in */
+	for (p = err->message; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+}
+
+static void *hs_alloc(void *hd, size_t n)
+{
+	(void)hd;
+	return malloc(n ? n : 1);
+}
+
+static void hs_free(void *hd, void *p)
+{
+	(void)hd;
+	free(p);
+}
+
+static void hs_log(void *hd, int level, const char *fmt, ...) EPITHET_PRINTF(3, 4);
+
+static void hs_log(void *hd, int level, const char *fmt, ...)
+{
+	struct hostsvc *h = hd;
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(level, h ? h->opt.plugin_name : NULL, fmt, ap);
+	va_end(ap);
+}
+
+#define hlog(h, level, ...) log_msg((level), (h)->opt.plugin_name, __VA_ARGS__)
+
+char *hostsvc_escape_segment(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+	char *out, *o;
+	const unsigned char *p;
+
+	if (!s)
+		return NULL;
+	/* "." and ".." as segments are dot-segments that URL normalisation
+	 * (libcurl's included) would remove; escaped they are plain names. */
+	if (strcmp(s, ".") == 0)
+		return strdup("%2E");
+	if (strcmp(s, "..") == 0)
+		return strdup("%2E%2E");
+	for (p = (const unsigned char *)s; *p; p++)
+		n += (isalnum(*p) && *p < 0x80) || strchr("-._~", *p) ? 1 : 3;
+	out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	o = out;
+	for (p = (const unsigned char *)s; *p; p++) {
+		if ((*p < 0x80 && isalnum(*p)) || strchr("-._~", *p)) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static char *hs_escape_segment(void *hd, const char *s)
+{
+	(void)hd;
+	return hostsvc_escape_segment(s);
+}
+
+/* ---- interrupt --------------------------------------------------------- */
+
+void hostsvc_interrupt(void)
+{
+	interrupt_flag = 1; /* async-signal-safe: called from a signal handler */
+}
+
+bool hostsvc_interrupted(void)
+{
+	return interrupt_flag != 0;
+}
+
+/* ---- RFC 8288 Link ------------------------------------------------------ */
+
+static const char *skip_ows(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* Does the space-separated relation list [v, v+n) hold "next"? */
+static bool rel_has_next(const char *v, size_t n)
+{
+	size_t i = 0, start;
+
+	while (i < n) {
+		while (i < n && is_space(v[i]))
+			i++;
+		start = i;
+		while (i < n && !is_space(v[i]))
+			i++;
+		if (i - start == 4 && strncasecmp(v + start, "next", 4) == 0)
+			return true;
+	}
+	return false;
+}
+
+char *hostsvc_link_next(const char *link)
+{
+	const char *p = link, *uri, *uri_end, *name, *val;
+	size_t name_len, val_len;
+	char quoted[512];
+	bool rel_seen, next;
+
+	if (!link)
+		return NULL;
+	for (;;) {
+		while (*p == ',' || is_space(*p))
+			p++;
+		if (!*p)
+			return NULL;
+		if (*p != '<') {
+			/* garbage: skip to the next link-value */
+			while (*p && *p != ',')
+				p++;
+			continue;
+		}
+		uri = ++p;
+		while (*p && *p != '>')
+			p++;
+		if (!*p)
+			return NULL;
+		uri_end = p++;
+		rel_seen = next = false;
+		for (;;) {
+			p = skip_ows(p);
+			if (*p != ';')
+				break;
+			p = skip_ows(p + 1);
+			name = p;
+			while (*p && *p != '=' && *p != ';' && *p != ',' && !is_space(*p))
+				p++;
+			name_len = (size_t)(p - name);
+			p = skip_ows(p);
+			val = "";
+			val_len = 0;
+			if (*p == '=') {
+				p = skip_ows(p + 1);
+				if (*p == '"') {
+					/* quoted-string: unescape into a buffer */
+					p++;
+					val_len = 0;
+					while (*p && *p != '"') {
+						if (*p == '\\' && p[1])
+							p++;
+						if (val_len < sizeof(quoted) - 1)
+							quoted[val_len++] = *p;
+						p++;
+					}
+					if (*p == '"')
+						p++;
+					val = quoted;
+				} else {
+					val = p;
+					while (*p && *p != ';' && *p != ',' && !is_space(*p))
+						p++;
+					val_len = (size_t)(p - val);
+				}
+			}
+			/* RFC 8288 3.3: only the first rel parameter counts */
+			if (name_len == 3 && strncasecmp(name, "rel", 3) == 0 && !rel_seen) {
+				rel_seen = true;
+				next = rel_has_next(val, val_len);
+			}
+		}
+		if (next) {
+			while (uri < uri_end && is_space(*uri))
+				uri++;
+			while (uri_end > uri && is_space(uri_end[-1]))
+				uri_end--;
+			if (uri_end > uri)
+				return strndup(uri, (size_t)(uri_end - uri));
+		}
+		/* anything left of this link-value that we did not understand */
+		while (*p && *p != ',')
+			p++;
+	}
+}
+
+/* ---- token lookup ------------------------------------------------------ */
+
+/* A token found in @where: trimmed, refused when it holds control
+ * characters (they would split the Authorization header). */
+static int take_token(const char *raw, size_t n, const char *where, char **out,
+		      struct epithet_error *err)
+{
+	char *t = dup_trimmed(raw, n);
+
+	if (!t) {
+		hs_error_set(err, EPITHET_ENOMEM, 0, "out of memory");
+		return EPITHET_ENOMEM;
+	}
+	if (!*t) {
+		free(t);
+		return EPITHET_ENOTFOUND;
+	}
+	if (has_ctl(t)) {
+		explicit_bzero(t, strlen(t));
+		free(t);
+		hs_error_set(err, EPITHET_EINVALID, 0, "the token from %s contains control characters", where);
+		return EPITHET_EINVALID;
+	}
+	*out = t;
+	return 0;
+}
+
+static int token_from_env(const char *name, char **out, struct epithet_error *err)
+{
+	const char *v;
+
+	if (!name || !*name)
+		return EPITHET_ENOTFOUND;
+	v = getenv(name);
+	if (!v)
+		return EPITHET_ENOTFOUND;
+	return take_token(v, strlen(v), name, out, err);
+}
+
+/* Read at most @max bytes of @path into a malloc'd NUL-terminated buffer.
+ * Warns when others may read it: it holds a secret. */
+static int slurp_secret(const char *path, long max, char **out, size_t *len)
+{
+	FILE *f;
+	struct stat st;
+	char *buf;
+	size_t n;
+	int saved;
+
+	*out = NULL;
+	f = fopen(path, "re");
+	if (!f) {
+		saved = errno;
+		return saved > 0 ? -saved : -EIO;
+	}
+	if (fstat(fileno(f), &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			fclose(f);
+			return -EISDIR;
+		}
+		if (S_ISREG(st.st_mode) && (st.st_mode & 077))
+			log_warn("%s can be read by other users; it holds a token (chmod 600 it)", path);
+	}
+	buf = malloc((size_t)max + 1);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	n = fread(buf, 1, (size_t)max, f);
+	saved = ferror(f) ? EIO : 0;
+	fclose(f);
+	if (saved) {
+		explicit_bzero(buf, n);
+		free(buf);
+		return -saved;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int token_from_file(const char *path, char **out, struct epithet_error *err)
+{
+	char *buf;
+	size_t len, line;
+	int rc;
+
+	rc = slurp_secret(path, TOKEN_FILE_MAX, &buf, &len);
+	if (rc == -ENOMEM) {
+		hs_error_set(err, EPITHET_ENOMEM, 0, "out of memory");
+		return EPITHET_ENOMEM;
+	}
+	if (rc != 0 || !buf) {
+		hs_error_set(err, EPITHET_EINVALID, 0, "--token-file %s: %s", path, strerror(-rc));
+		return EPITHET_EINVALID;
+	}
+	/* the first line only: a file may carry a comment or a second token */
+	line = strcspn(buf, "\r\n");
+	rc = take_token(buf, line, "--token-file", out, err);
+	explicit_bzero(buf, len);
+	free(buf);
+	return rc;
+}
+
+/*
+ * ~/.netrc. libcurl reads netrc itself (CURLOPT_NETRC), but only to send
+ * Basic authentication with the login and password, while forges want
+ * "Authorization: SCHEME TOKEN"; and it has no API that hands the parsed
+ * password back. netrc is a tiny format, so it is read here: white-space
+ * separated tokens; "machine NAME", "default", "login X", "password X",
+ * "account X" in any order; "macdef NAME" followed by a macro that ends at
+ * an empty line; a line whose first token starts with '#' is a comment; a
+ * token may be double-quoted with \" \\ \n \r \t escapes (as libcurl >= 7.84
+ * accepts). The password of the first "machine" equal to the API host
+ * (case-insensitive) wins; otherwise that of "default".
+ */
+struct netrc_lexer {
+	const char *p, *end;
+	bool at_line_start;
+};
+
+/* The next token into @buf (at least as large as the file), or false. */
+static bool netrc_next(struct netrc_lexer *lx, char *buf)
+{
+	bool line_start = lx->at_line_start;
+	size_t n = 0;
+	char c;
+
+	for (;;) {
+		while (lx->p < lx->end && is_space(*lx->p)) {
+			if (*lx->p == '\n')
+				line_start = true;
+			lx->p++;
+		}
+		if (lx->p >= lx->end)
+			return false;
+		if (line_start && *lx->p == '#') {
+			while (lx->p < lx->end && *lx->p != '\n')
+				lx->p++;
+			continue;
+		}
+		break;
+	}
+	lx->at_line_start = false;
+	if (*lx->p == '"') {
+		lx->p++;
+		while (lx->p < lx->end && *lx->p != '"') {
+			c = *lx->p++;
+			if (c == '\\' && lx->p < lx->end) {
+				c = *lx->p++;
+				c = c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
+			}
+			buf[n++] = c;
+		}
+		if (lx->p < lx->end)
+			lx->p++;
+	} else {
+		while (lx->p < lx->end && !is_space(*lx->p))
+			buf[n++] = *lx->p++;
+	}
+	buf[n] = '\0';
+	return true;
+}
+
+/* Skip a macdef body: everything up to and including the next empty line. */
+static void netrc_skip_macro(struct netrc_lexer *lx)
+{
+	const char *line;
+
+	/* the rest of the "macdef NAME" line */
+	while (lx->p < lx->end && *lx->p != '\n')
+		lx->p++;
+	while (lx->p < lx->end) {
+		line = ++lx->p;
+		while (lx->p < lx->end && *lx->p != '\n')
+			lx->p++;
+		if (lx->p - line == 0 || (lx->p - line == 1 && *line == '\r'))
+			break;
+	}
+	lx->at_line_start = true;
+}
+
+static char *netrc_password(const char *text, size_t len, const char *host)
+{
+	struct netrc_lexer lx = { text, text + len, true };
+	enum { NONE, OTHER, MATCH, DEFAULT } entry = NONE;
+	char *tok, *machine_pw = NULL, *default_pw = NULL;
+
+	tok = malloc(len + 1);
+	if (!tok)
+		return NULL;
+	while (!machine_pw && netrc_next(&lx, tok)) {
+		if (strcmp(tok, "machine") == 0) {
+			if (!netrc_next(&lx, tok))
+				break;
+			entry = strcasecmp(tok, host) == 0 ? MATCH : OTHER;
+		} else if (strcmp(tok, "default") == 0) {
+			entry = DEFAULT;
+		} else if (strcmp(tok, "login") == 0 || strcmp(tok, "account") == 0) {
+			if (!netrc_next(&lx, tok))
+				break;
+		} else if (strcmp(tok, "password") == 0) {
+			if (!netrc_next(&lx, tok))
+				break;
+			if (entry == MATCH)
+				machine_pw = strdup(tok);
+			else if (entry == DEFAULT && !default_pw)
+				default_pw = strdup(tok);
+		} else if (strcmp(tok, "macdef") == 0) {
+			netrc_skip_macro(&lx);
+		}
+		/* anything else is a token this reader does not know: skipped */
+	}
+	explicit_bzero(tok, len + 1);
+	free(tok);
+	if (machine_pw) {
+		if (default_pw)
+			explicit_bzero(default_pw, strlen(default_pw));
+		free(default_pw);
+		return machine_pw;
+	}
+	return default_pw;
+}
+
+static int token_from_netrc(const char *host, char **out, const char **source,
+			    struct epithet_error *err)
+{
+	const char *env = getenv("NETRC"), *home;
+	char path[4096], *text = NULL, *pw;
+	size_t len = 0;
+	struct passwd pwd, *res = NULL;
+	char pwbuf[4096];
+	int rc;
+
+	if (env && *env) {
+		snprintf(path, sizeof(path), "%s", env);
+		*source = "$NETRC";
+	} else {
+		home = getenv("HOME");
+		if ((!home || !*home) && getpwuid_r(getuid(), &pwd, pwbuf, sizeof(pwbuf), &res) == 0 && res)
+			home = res->pw_dir;
+		if (!home || !*home)
+			return EPITHET_ENOTFOUND;
+		snprintf(path, sizeof(path), "%s/.netrc", home);
+		*source = "~/.netrc";
+	}
+	rc = slurp_secret(path, NETRC_MAX, &text, &len);
+	if (rc == -ENOMEM) {
+		hs_error_set(err, EPITHET_ENOMEM, 0, "out of memory");
+		return EPITHET_ENOMEM;
+	}
+	if (rc != 0 || !text) {
+		/* no netrc is the common case; an unreadable one is not worth
+		 * failing the run for, since public reads may need no token */
+		if (rc != -ENOENT)
+			log_warn("%s: %s; not using it", path, strerror(-rc));
+		return EPITHET_ENOTFOUND;
+	}
+	pw = netrc_password(text, len, host);
+	explicit_bzero(text, len);
+	free(text);
+	if (!pw)
+		return EPITHET_ENOTFOUND;
+	rc = take_token(pw, strlen(pw), *source, out, err);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	return rc;
+}
+
+int hostsvc_token_lookup(const char *const *env_names, const char *target_env,
+			 const char *token_file, const char *host, char **out,
+			 const char **source, struct epithet_error *err)
+{
+	const char *src = NULL;
+	int rc;
+
+	*out = NULL;
+	*source = NULL;
+	rc = token_from_env("EPITHET_TOKEN", out, err);
+	if (rc != EPITHET_ENOTFOUND) {
+		src = "EPITHET_TOKEN";
+		goto done;
+	}
+	for (; env_names && *env_names; env_names++) {
+		rc = token_from_env(*env_names, out, err);
+		if (rc != EPITHET_ENOTFOUND) {
+			src = *env_names;
+			goto done;
+		}
+	}
+	rc = token_from_env(target_env, out, err);
+	if (rc != EPITHET_ENOTFOUND) {
+		src = target_env;
+		goto done;
+	}
+	if (token_file) {
+		rc = token_from_file(token_file, out, err);
+		if (rc != EPITHET_ENOTFOUND) {
+			src = "--token-file";
+			goto done;
+		}
+	}
+	if (host && *host) {
+		rc = token_from_netrc(host, out, &src, err);
+		if (rc != EPITHET_ENOTFOUND)
+			goto done;
+	}
+	return EPITHET_ENOTFOUND;
+done:
+	if (rc == 0)
+		*source = src;
+	return rc;
+}
+
+/* ---- URLs -------------------------------------------------------------- */
+
+static bool is_http_scheme(const char *scheme)
+{
+	return scheme && (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0);
+}
+
+/* Parse @url (absolute http or https) into @u. */
+static bool url_parse(CURLU *u, const char *url)
+{
+	char *scheme = NULL;
+	bool ok;
+
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+		return false;
+	ok = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK && is_http_scheme(scheme);
+	curl_free(scheme);
+	return ok;
+}
+
+/* "scheme://host:port", lower case, default port filled in; the identity
+ * the Authorization header is tied to. malloc'd, NULL on failure. */
+static char *url_origin(CURLU *u)
+{
+	char *scheme = NULL, *host = NULL, *port = NULL, *out = NULL, *p;
+
+	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK)
+		goto cleanup;
+	if (asprintf(&out, "%s://%s:%s", scheme, host, port) < 0) {
+		out = NULL;
+		goto cleanup;
+	}
+	for (p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+cleanup:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	return out;
+}
+
+static char *origin_of(const char *url)
+{
+	CURLU *u = curl_url();
+	char *o = NULL;
+
+	if (u && url_parse(u, url))
+		o = url_origin(u);
+	curl_url_cleanup(u);
+	return o;
+}
+
+static bool same_origin(const char *origin, const char *url)
+{
+	char *o;
+	bool same;
+
+	if (!origin)
+		return false;
+	o = origin_of(url);
+	same = o && strcmp(o, origin) == 0;
+	free(o);
+	return same;
+}
+
+/* The canonical absolute URL of @url: a path starting with '/' is put under
+ * the API root (keeping the root's own path, "/api/v3" + "/repos/..."),
+ * anything else must be an absolute http(s) URL. NULL if malformed. */
+static char *resolve_url(const struct hostsvc *h, const char *url)
+{
+	CURLU *u = curl_url();
+	char *joined = NULL, *out = NULL;
+
+	if (!u || !url)
+		goto cleanup;
+	if (url[0] == '/') {
+		/* "//host/x" would be a network-path reference to another host */
+		if (!h->api_root || url[1] == '/')
+			goto cleanup;
+		if (asprintf(&joined, "%s%s", h->api_root, url) < 0) {
+			joined = NULL;
+			goto cleanup;
+		}
+		url = joined;
+	}
+	if (url_parse(u, url) && curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK)
+		out = NULL;
+cleanup:
+	free(joined);
+	curl_url_cleanup(u);
+	if (out) {
+		/* curl_free'd memory must not leak into free(): copy */
+		char *copy = strdup(out);
+
+		curl_free(out);
+		out = copy;
+	}
+	return out;
+}
+
+/* @ref (absolute or relative, from a Location or Link header) resolved
+ * against @base. malloc'd, NULL if malformed or not http(s). */
+static char *resolve_ref(const char *base, const char *ref)
+{
+	CURLU *u = curl_url();
+	char *out = NULL, *copy = NULL, *scheme = NULL;
+
+	if (!u || curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, ref, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK || !is_http_scheme(scheme) ||
+	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK)
+		goto cleanup;
+	copy = strdup(out);
+cleanup:
+	curl_free(scheme);
+	curl_free(out);
+	curl_url_cleanup(u);
+	return copy;
+}
+
+/* Does the query item [item, item+n) have the name @name? */
+static bool query_item_is(const char *item, size_t n, const char *name)
+{
+	size_t k = strlen(name);
+
+	return n >= k && strncmp(item, name, k) == 0 && (n == k || item[k] == '=');
+}
+
+/* @url with its @param query parameter set to @page (replacing any it had).
+ * *limit receives the page size the URL asks for ("limit" or "per_page"),
+ * 0 when it names none. malloc'd, NULL on failure. */
+static char *url_with_page(const char *url, const char *param, unsigned long page, long *limit)
+{
+	CURLU *u = curl_url();
+	char *query = NULL, *built = NULL, *out = NULL, *copy = NULL;
+	const char *p, *amp, *eq;
+	char num[24];
+	size_t n, len = 0;
+	long long v;
+	FILE *mem;
+
+	*limit = 0;
+	if (!u || !url_parse(u, url))
+		goto cleanup;
+	if (curl_url_get(u, CURLUPART_QUERY, &query, 0) != CURLUE_OK)
+		query = NULL; /* CURLUE_NO_QUERY */
+	mem = open_memstream(&built, &len);
+	if (!mem)
+		goto cleanup;
+	for (p = query; p && *p; p = *amp ? amp + 1 : amp) {
+		amp = strchr(p, '&');
+		if (!amp)
+			amp = p + strlen(p);
+		n = (size_t)(amp - p);
+		if (n == 0 || query_item_is(p, n, param))
+			continue;
+		if ((query_item_is(p, n, "limit") || query_item_is(p, n, "per_page")) &&
+		    (eq = memchr(p, '=', n)) != NULL && (size_t)(p + n - eq) < sizeof(num)) {
+			memcpy(num, eq + 1, (size_t)(p + n - eq - 1));
+			num[p + n - eq - 1] = '\0';
+			if (parse_ll(num, &v) && v > 0 && v < LONG_MAX)
+				*limit = (long)v;
+		}
+		fprintf(mem, "%.*s&", (int)n, p);
+	}
+	fprintf(mem, "%s=%lu", param, page);
+	if (fclose(mem) != 0)
+		goto cleanup;
+	if (curl_url_set(u, CURLUPART_QUERY, built, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK)
+		goto cleanup;
+	copy = strdup(out);
+cleanup:
+	free(built);
+	curl_free(query);
+	curl_free(out);
+	curl_url_cleanup(u);
+	return copy;
+}
+
+static bool is_loopback_host(const char *origin)
+{
+	const char *host = strstr(origin, "://");
+
+	if (!host)
+		return false;
+	host += 3;
+	return strncmp(host, "localhost:", 10) == 0 || strncmp(host, "127.", 4) == 0 ||
+	       strncmp(host, "[::1]:", 6) == 0;
+}
+
+/* ---- responses --------------------------------------------------------- */
+
+static void response_free(struct response *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->n_hdrs; i++) {
+		free(r->hdrs[i].name);
+		free(r->hdrs[i].value);
+	}
+	free(r->hdrs);
+	free(r->body);
+	free(r->url);
+	free(r);
+}
+
+static struct response *response_new(void)
+{
+	struct response *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->pub.struct_size = sizeof(r->pub);
+	r->cap = 4096;
+	r->body = malloc(r->cap);
+	if (!r->body) {
+		free(r);
+		return NULL;
+	}
+	r->body[0] = '\0';
+	return r;
+}
+
+static const char *response_header(const struct response *r, const char *name)
+{
+	size_t i;
+
+	/* last value wins: a repeated header is usually a proxy adding its own */
+	for (i = r->n_hdrs; i-- > 0;)
+		if (strcasecmp(r->hdrs[i].name, name) == 0)
+			return r->hdrs[i].value;
+	return NULL;
+}
+
+static void response_clear_headers(struct response *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_hdrs; i++) {
+		free(r->hdrs[i].name);
+		free(r->hdrs[i].value);
+	}
+	r->n_hdrs = 0;
+}
+
+/* Store one header; false when out of memory. Several Link fields are
+ * joined with ", " (RFC 9110 5.3) so that no page link is lost. */
+static bool response_add_header(struct response *r, const char *line, size_t n)
+{
+	const char *colon = memchr(line, ':', n);
+	struct header *grown;
+	char *name, *value, *joined;
+	size_t i;
+
+	if (!colon)
+		return true;
+	name = dup_trimmed(line, (size_t)(colon - line));
+	value = dup_trimmed(colon + 1, n - (size_t)(colon + 1 - line));
+	if (!name || !value)
+		goto oom;
+	if (strcasecmp(name, "link") == 0) {
+		for (i = 0; i < r->n_hdrs; i++) {
+			if (strcasecmp(r->hdrs[i].name, "link") != 0)
+				continue;
+			if (asprintf(&joined, "%s, %s", r->hdrs[i].value, value) < 0)
+				goto oom;
+			free(r->hdrs[i].value);
+			r->hdrs[i].value = joined;
+			free(name);
+			free(value);
+			return true;
+		}
+	}
+	if (r->n_hdrs == r->cap_hdrs) {
+		grown = realloc(r->hdrs, (r->cap_hdrs ? r->cap_hdrs * 2 : 16) * sizeof(*grown));
+		if (!grown)
+			goto oom;
+		r->hdrs = grown;
+		r->cap_hdrs = r->cap_hdrs ? r->cap_hdrs * 2 : 16;
+	}
+	r->hdrs[r->n_hdrs].name = name;
+	r->hdrs[r->n_hdrs].value = value;
+	r->n_hdrs++;
+	return true;
+oom:
+	free(name);
+	free(value);
+	return false;
+}
+
+static void hs_http_free(void *hd, struct epithet_http_response *resp)
+{
+	(void)hd;
+	/* pub is the first member of struct response */
+	response_free((struct response *)resp);
+}
+
+static const char *hs_http_header(void *hd, const struct epithet_http_response *resp,
+				  const char *name)
+{
+	(void)hd;
+	if (!resp || !name)
+		return NULL;
+	return response_header((const struct response *)resp, name);
+}
+
+/* ---- the handle pool --------------------------------------------------- */
+
+static void share_lock(CURL *handle, curl_lock_data data, curl_lock_access access, void *userp)
+{
+	(void)handle;
+	(void)access;
+	(void)userp;
+	if ((unsigned)data < CURL_LOCK_DATA_LAST)
+		pthread_mutex_lock(&share_locks[data]);
+}
+
+static void share_unlock(CURL *handle, curl_lock_data data, void *userp)
+{
+	(void)handle;
+	(void)userp;
+	if ((unsigned)data < CURL_LOCK_DATA_LAST)
+		pthread_mutex_unlock(&share_locks[data]);
+}
+
+int hostsvc_global_init(void)
+{
+	int rc = EPITHET_ERROR;
+	size_t i;
+
+	pthread_mutex_lock(&pool.lock);
+	if (pool.users > 0) {
+		pool.users++;
+		rc = 0;
+		goto cleanup;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		goto cleanup;
+	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_init(&share_locks[i], NULL);
+	pool.share = curl_share_init();
+	if (!pool.share ||
+	    curl_share_setopt(pool.share, CURLSHOPT_LOCKFUNC, share_lock) != CURLSHE_OK ||
+	    curl_share_setopt(pool.share, CURLSHOPT_UNLOCKFUNC, share_unlock) != CURLSHE_OK ||
+	    curl_share_setopt(pool.share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
+	    curl_share_setopt(pool.share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+		curl_share_cleanup(pool.share);
+		pool.share = NULL;
+		for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+			pthread_mutex_destroy(&share_locks[i]);
+		curl_global_cleanup();
+		goto cleanup;
+	}
+	pool.users = 1;
+	rc = 0;
+cleanup:
+	pthread_mutex_unlock(&pool.lock);
+	return rc;
+}
+
+void hostsvc_global_cleanup(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&pool.lock);
+	if (pool.users == 0 || --pool.users > 0)
+		goto cleanup;
+	/* handles first: they hold references to the share */
+	for (i = 0; i < pool.n_idle; i++)
+		curl_easy_cleanup(pool.idle[i]);
+	pool.n_idle = 0;
+	curl_share_cleanup(pool.share);
+	pool.share = NULL;
+	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_destroy(&share_locks[i]);
+	curl_global_cleanup();
+cleanup:
+	pthread_mutex_unlock(&pool.lock);
+}
+
+static bool pool_ready(void)
+{
+	bool ready;
+
+	pthread_mutex_lock(&pool.lock);
+	ready = pool.users > 0;
+	pthread_mutex_unlock(&pool.lock);
+	return ready;
+}
+
+/* A handle set to use the share, or NULL. */
+static CURL *pool_get(void)
+{
+	CURL *c = NULL;
+	CURLSH *share;
+
+	pthread_mutex_lock(&pool.lock);
+	share = pool.share;
+	if (share && pool.n_idle > 0)
+		c = pool.idle[--pool.n_idle];
+	pthread_mutex_unlock(&pool.lock);
+	if (!share)
+		return NULL;
+	if (c)
+		curl_easy_reset(c); /* keeps the live connections */
+	else
+		c = curl_easy_init();
+	if (c)
+		curl_easy_setopt(c, CURLOPT_SHARE, share);
+	return c;
+}
+
+static void pool_put(CURL *c)
+{
+	pthread_mutex_lock(&pool.lock);
+	if (pool.users > 0 && pool.n_idle < POOL_MAX) {
+		pool.idle[pool.n_idle++] = c;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&pool.lock);
+	if (c)
+		curl_easy_cleanup(c);
+}
+
+/* ---- one transfer ------------------------------------------------------ */
+
+/* One request as the policy loop sees it. */
+struct call {
+	const char *method;
+	bool is_read;                 /* GET or HEAD: not paced */
+	bool idempotent;              /* GET, HEAD, PUT, DELETE: may be re-sent */
+	uint32_t flags;
+	const char *body;             /* NULL: none */
+	size_t body_len;
+	const char *const *headers;   /* the plugin's extra headers */
+	/* Headers the host adds for this request only. A conditional-request
+	 * cache slots in here: If-None-Match for a GET whose ETag it holds. */
+	const char *const *host_headers;
+};
+
+struct xfer {
+	struct response *resp;
+	bool too_big, oom;
+	long status;
+	CURLcode cc;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct xfer *x = userp;
+	struct response *r = x->resp;
+	size_t n = size * nmemb, cap;
+	char *grown;
+
+	if (n > BODY_MAX - r->len) {
+		x->too_big = true;
+		return 0;
+	}
+	if (r->len + n + 1 > r->cap) {
+		cap = r->cap;
+		while (cap < r->len + n + 1)
+			cap *= 2;
+		grown = realloc(r->body, cap);
+		if (!grown) {
+			x->oom = true;
+			return 0;
+		}
+		r->body = grown;
+		r->cap = cap;
+	}
+	memcpy(r->body + r->len, data, n);
+	r->len += n;
+	r->body[r->len] = '\0';
+	return n;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct xfer *x = userp;
+	size_t n = size * nmemb;
+
+	/* a status line starts a new header block (1xx, proxy CONNECT) */
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		response_clear_headers(x->resp);
+		return n;
+	}
+	if (!response_add_header(x->resp, data, n)) {
+		x->oom = true;
+		return 0;
+	}
+	return n;
+}
+
+static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	(void)userp;
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return hostsvc_interrupted() ? 1 : 0; /* non-zero aborts the transfer */
+}
+
+/* Wipe then free a header list: one of its strings may hold the token. */
+static void slist_free_secret(struct curl_slist *l)
+{
+	struct curl_slist *i;
+
+	for (i = l; i; i = i->next)
+		explicit_bzero(i->data, strlen(i->data));
+	curl_slist_free_all(l);
+}
+
+static bool slist_add(struct curl_slist **l, const char *s)
+{
+	struct curl_slist *n = curl_slist_append(*l, s);
+
+	if (!n)
+		return false;
+	*l = n;
+	return true;
+}
+
+static bool is_auth_header(const char *s)
+{
+	return strncasecmp(s, "authorization:", 14) == 0;
+}
+
+/* Send @c to @url once; *x gets the response or the curl failure.
+ * @with_auth: @url is on the API origin and the call may carry the token.
+ * Returns 0 or ENOMEM (x->cc tells how the transfer went). */
+static int transfer(struct hostsvc *h, const struct call *c, const char *url, bool with_auth,
+		    struct xfer *x)
+{
+	struct curl_slist *hl = NULL;
+	const char *const *p;
+	CURL *curl = NULL;
+	bool ok = true;
+	size_t i;
+	int rc = EPITHET_ENOMEM;
+
+	memset(x, 0, sizeof(*x));
+	x->cc = CURLE_FAILED_INIT;
+	x->resp = response_new();
+	if (!x->resp)
+		goto cleanup;
+	x->resp->url = strdup(url);
+	if (!x->resp->url)
+		goto cleanup;
+
+	/* curl would add "Expect: 100-continue" to larger bodies: a round trip
+	 * for nothing with the servers we talk to */
+	ok = slist_add(&hl, "Expect:");
+	/* off the API origin no Authorization header leaves, whoever set it */
+	for (i = 0; ok && h->ep_headers && h->ep_headers[i]; i++)
+		if (with_auth || !is_auth_header(h->ep_headers[i]))
+			ok = slist_add(&hl, h->ep_headers[i]);
+	if (ok && with_auth && h->auth_header && !(c->flags & EPITHET_HTTP_NO_AUTH))
+		ok = slist_add(&hl, h->auth_header);
+	/* JSON unless the plugin says otherwise; "Content-Type:" stops curl
+	 * from calling a body-less write a form */
+	for (p = c->headers; p && *p && strncasecmp(*p, "content-type:", 13) != 0; p++)
+		;
+	if (ok && !(p && *p))
+		ok = slist_add(&hl, c->body ? "Content-Type: application/json" : "Content-Type:");
+	for (p = c->headers; ok && p && *p; p++)
+		if (with_auth || !is_auth_header(*p))
+			ok = slist_add(&hl, *p);
+	for (p = c->host_headers; ok && p && *p; p++)
+		ok = slist_add(&hl, *p);
+	if (!ok)
+		goto cleanup;
+
+	curl = pool_get();
+	if (!curl)
+		goto cleanup;
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	/* redirects are followed by the policy loop, which decides where the
+	 * token may go; libcurl would carry it on to any host */
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, TOTAL_TIMEOUT_S);
+	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, LOW_SPEED_TIME_S);
+	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)BODY_MAX);
+	/* --cacert sets the CA file; libcurl's default CA path (the system
+	 * store) stays, so the file adds to what is trusted. Verification
+	 * is never turned off. */
+	if (h->opt.cacert)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, h->opt.cacert);
+	if (h->opt.user_agent)
+		curl_easy_setopt(curl, CURLOPT_USERAGENT, h->opt.user_agent);
+	/* our headers go to the server only, never to a proxy's CONNECT */
+	curl_easy_setopt(curl, CURLOPT_HEADEROPT, (long)CURLHEADER_SEPARATE);
+	curl_easy_setopt(curl, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hl);
+	if (strcmp(c->method, "GET") == 0) {
+		curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+	} else if (strcmp(c->method, "HEAD") == 0) {
+		curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+	} else {
+		/* a body-less POST/PATCH/PUT still says Content-Length: 0; a
+		 * body-less DELETE sends none */
+		if (c->body || strcmp(c->method, "DELETE") != 0) {
+			curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+					 (curl_off_t)(c->body ? c->body_len : 0));
+			curl_easy_setopt(curl, CURLOPT_POSTFIELDS, c->body ? c->body : "");
+		}
+		if (strcmp(c->method, "POST") != 0)
+			curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, c->method);
+	}
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, x->errbuf);
+
+	x->cc = curl_easy_perform(curl);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &x->status);
+	/* the handle goes back to the pool: nothing of this call may stay on it */
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
+	pool_put(curl);
+	rc = 0;
+cleanup:
+	slist_free_secret(hl);
+	if (rc == 0 && x->oom)
+		rc = EPITHET_ENOMEM;
+	if (rc != 0) {
+		response_free(x->resp);
+		x->resp = NULL;
+	}
+	return rc;
+}
+
+/* ---- waiting ----------------------------------------------------------- */
+
+/* Sleep @ms in short slices, counting it as waited; EINTERRUPTED if the
+ * user interrupts meanwhile. */
+static int wait_ms(struct hostsvc *h, uint64_t ms, struct epithet_error *err)
+{
+	uint64_t start = mono_ms(), now = start, slice;
+	struct timespec ts;
+	int rc = 0;
+
+	while (now - start < ms) {
+		if (hostsvc_interrupted()) {
+			rc = EPITHET_EINTERRUPTED;
+			break;
+		}
+		slice = ms - (now - start);
+		if (slice > SLICE_MS)
+			slice = SLICE_MS;
+		ts.tv_sec = (time_t)(slice / 1000);
+		ts.tv_nsec = (long)(slice % 1000) * 1000000L;
+		nanosleep(&ts, NULL);
+		now = mono_ms();
+	}
+	pthread_mutex_lock(&h->lock);
+	h->stats.waited_ms += now - start;
+	pthread_mutex_unlock(&h->lock);
+	if (rc == 0 && hostsvc_interrupted())
+		rc = EPITHET_EINTERRUPTED;
+	if (rc)
+		hs_error_set(err, rc, 0, "interrupted");
+	return rc;
+}
+
+static long max_wait_s(const struct hostsvc *h)
+{
+	return h->opt.max_wait_s >= 0 ? h->opt.max_wait_s : 900;
+}
+
+/* Start time of the k-th most recent write (k >= 1, k <= ring_count). */
+static uint64_t ring_recent(const struct hostsvc *h, size_t k)
+{
+	return h->ring[(h->ring_pos + h->ring_cap - k) % h->ring_cap];
+}
+
+/* Before a write is sent; write_lock held. Keeps the interval since the end
+ * of the previous write and the per-minute and per-hour budgets. */
+static int pace_write(struct hostsvc *h, struct epithet_error *err)
+{
+	uint64_t now, until, t;
+	long interval;
+	const char *why;
+	uint32_t limit;
+	char when[16];
+	int rc;
+
+	for (;;) {
+		now = mono_ms();
+		pthread_mutex_lock(&h->lock);
+		interval = h->write_interval_ms;
+		pthread_mutex_unlock(&h->lock);
+		until = 0;
+		why = NULL;
+		limit = 0;
+		if (h->last_write_ms && interval > 0)
+			until = h->last_write_ms + (uint64_t)interval;
+		if (h->writes_per_minute && h->ring_count >= h->writes_per_minute) {
+			t = ring_recent(h, h->writes_per_minute) + 60000u;
+			if (t > until) {
+				until = t;
+				why = "minute";
+				limit = h->writes_per_minute;
+			}
+		}
+		if (h->writes_per_hour && h->ring_count >= h->writes_per_hour) {
+			t = ring_recent(h, h->writes_per_hour) + 3600000u;
+			if (t > until) {
+				until = t;
+				why = "hour";
+				limit = h->writes_per_hour;
+			}
+		}
+		if (until <= now)
+			break;
+		if (why && until - now > (uint64_t)max_wait_s(h) * 1000u) {
+			clock_text(time(NULL) + (time_t)((until - now + 999) / 1000), when, sizeof(when));
+			hs_error_set(err, EPITHET_ERATELIMIT, 0,
+				     "%" PRIu32 " writes per %s used; the next is allowed at %s, beyond --max-wait of %ld s",
+				     limit, why, when, max_wait_s(h));
+			return EPITHET_ERATELIMIT;
+		}
+		if (why && until - now >= NOTICE_WAIT_MS)
+			hlog(h, EPITHET_LOG_NOTICE, "%" PRIu32 " writes per %s reached; waiting %" PRIu64 " s",
+			     limit, why, (until - now + 999) / 1000);
+		rc = wait_ms(h, until - now, err);
+		if (rc)
+			return rc;
+	}
+	if (h->ring_cap) {
+		h->ring[h->ring_pos] = mono_ms();
+		h->ring_pos = (h->ring_pos + 1) % h->ring_cap;
+		if (h->ring_count < h->ring_cap)
+			h->ring_count++;
+	}
+	return 0;
+}
+
+/* Delay before send number @attempt + 1: 0.5 s, 1 s, 2 s... capped, with
+ * equal jitter so that parallel readers do not come back in step. */
+static uint64_t backoff_ms(const struct hostsvc *h, int attempt)
+{
+	uint64_t d = BACKOFF_BASE_MS;
+
+	while (--attempt > 0 && d < BACKOFF_CAP_MS)
+		d *= 2;
+	if (d > BACKOFF_CAP_MS)
+		d = BACKOFF_CAP_MS;
+	d = d / 2 + jitter_rand() % (d / 2 + 1);
+	return d / h->delay_div;
+}
+
+/* ---- rate limits ------------------------------------------------------- */
+
+struct rate {
+	long long remaining, limit; /* -1: not said */
+	time_t reset;               /* wall clock of the reset, 0: not said */
+	long long retry_after;      /* seconds, -1: not said */
+};
+
+static time_t header_date(const char *v)
+{
+	time_t t = v ? curl_getdate(v, NULL) : (time_t)-1;
+
+	return t < 0 ? 0 : t;
+}
+
+static void rate_read(const struct response *r, struct rate *rt)
+{
+	const char *v;
+	long long n;
+	time_t now = time(NULL), server_now, t;
+
+	rt->remaining = rt->limit = rt->retry_after = -1;
+	rt->reset = 0;
+	if (parse_ll(response_header(r, "x-ratelimit-remaining"), &n) ||
+	    parse_ll(response_header(r, "ratelimit-remaining"), &n))
+		rt->remaining = n;
+	if (parse_ll(response_header(r, "x-ratelimit-limit"), &n) ||
+	    parse_ll(response_header(r, "ratelimit-limit"), &n))
+		rt->limit = n;
+	/* The server's clock says when the reset is; ours may be off. Map
+	 * the reset onto our clock through the Date header when there is one. */
+	server_now = header_date(response_header(r, "date"));
+	if (!server_now)
+		server_now = now;
+	if (parse_ll(response_header(r, "x-ratelimit-reset"), &n) && n > 0) {
+		rt->reset = now + (time_t)(n - (long long)server_now);
+	} else if (parse_ll(response_header(r, "ratelimit-reset"), &n) && n >= 0) {
+		/* the IETF draft sends seconds from now; some forges an epoch */
+		rt->reset = n < 1000000000 ? now + (time_t)n : now + (time_t)(n - (long long)server_now);
+	}
+	v = response_header(r, "retry-after");
+	if (parse_ll(v, &n)) {
+		rt->retry_after = n < 0 ? 0 : n;
+	} else if ((t = header_date(v)) != 0) {
+		rt->retry_after = t > server_now ? (long long)(t - server_now) : 0;
+	}
+}
+
+/* ---- the policy loop --------------------------------------------------- */
+
+static bool retryable_status(long s)
+{
+	return s == 500 || s == 502 || s == 503 || s == 504;
+}
+
+static bool retryable_curl(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_SSL_CONNECT_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Failures where the request cannot have reached the server. */
+static bool nothing_sent(CURLcode cc)
+{
+	return cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_COULDNT_CONNECT;
+}
+
+static bool is_redirect(long s)
+{
+	return s == 301 || s == 302 || s == 307 || s == 308;
+}
+
+/* After a 403/429 that a rate limit explains: how long to wait and why.
+ * Returns false when it is not a rate limit (a plain 403). */
+static bool rate_limited(const struct response *r, long status, const struct rate *rt,
+			 bool *secondary, long long *wait_s, const struct hostsvc *h)
+{
+	time_t now = time(NULL);
+	bool says_secondary;
+
+	if (status != 403 && status != 429)
+		return false;
+	says_secondary = strcasestr(r->body, "secondary rate limit") != NULL;
+	if (!says_secondary && rt->retry_after < 0 && rt->remaining != 0 && status != 429)
+		return false;
+	*secondary = says_secondary || rt->remaining != 0;
+	if (rt->retry_after >= 0)
+		*wait_s = rt->retry_after;
+	else if (rt->remaining == 0 && rt->reset)
+		*wait_s = rt->reset > now ? (long long)(rt->reset - now) + 1 : 1; /* +1: the reset's own second */
+	else
+		*wait_s = (SECONDARY_WAIT_S + (long long)h->delay_div - 1) / (long long)h->delay_div;
+	return true;
+}
+
+static void note_rate(struct hostsvc *h, const struct rate *rt)
+{
+	pthread_mutex_lock(&h->lock);
+	if (rt->remaining >= 0)
+		h->stats.rate_remaining = rt->remaining > LONG_MAX ? LONG_MAX : (long)rt->remaining;
+	if (rt->limit >= 0)
+		h->stats.rate_limit = rt->limit > LONG_MAX ? LONG_MAX : (long)rt->limit;
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void slow_down_writes(struct hostsvc *h)
+{
+	long iv;
+
+	pthread_mutex_lock(&h->lock);
+	iv = h->write_interval_ms < 500 ? 1000 : h->write_interval_ms * 2;
+	h->write_interval_ms = iv > WRITE_INTERVAL_MAX_MS ? WRITE_INTERVAL_MAX_MS : iv;
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void count_send(struct hostsvc *h, const struct call *c, long status)
+{
+	pthread_mutex_lock(&h->lock);
+	h->stats.requests++;
+	if (c->is_read)
+		h->stats.reads++;
+	else
+		h->stats.writes++;
+	if (status == 304)
+		h->stats.not_modified++;
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Drop the failed answer, wait @ms, and count the next send as a retry. */
+static int wait_to_retry(struct hostsvc *h, struct xfer *x, uint64_t ms, struct epithet_error *err)
+{
+	int rc;
+
+	response_free(x->resp);
+	x->resp = NULL;
+	rc = wait_ms(h, ms, err);
+	if (rc == 0) {
+		pthread_mutex_lock(&h->lock);
+		h->stats.retries++;
+		pthread_mutex_unlock(&h->lock);
+	}
+	return rc;
+}
+
+/*
+ * After a 403 or 429 to @url: 1 when no rate limit explains it (the plugin
+ * gets the answer); 0 once the limit has been waited out (send again); or
+ * ERATELIMIT (too long a wait, too many waits, NO_RETRY) or EINTERRUPTED.
+ */
+static int rate_limit_wait(struct hostsvc *h, const struct call *c, const char *url,
+			   struct xfer *x, const struct rate *rt, int *waits,
+			   struct epithet_error *err)
+{
+	int status = (int)x->status, rc = EPITHET_ERATELIMIT;
+	long long wait_s;
+	bool secondary;
+	char when[16];
+
+	if (!rate_limited(x->resp, x->status, rt, &secondary, &wait_s, h))
+		return 1;
+	clock_text(time(NULL) + (time_t)wait_s, when, sizeof(when));
+	if (*waits >= MAX_RATE_WAITS) {
+		hs_error_set(err, rc, status, "%s %s: still rate limited after %d waits", c->method, url,
+			     *waits);
+		return rc;
+	}
+	if (c->flags & EPITHET_HTTP_NO_RETRY) {
+		hs_error_set(err, rc, status, "%s %s: rate limited until %s (in %lld s)", c->method, url,
+			     when, wait_s);
+		return rc;
+	}
+	if (wait_s > max_wait_s(h)) {
+		hs_error_set(err, rc, status, "%s %s: %s; it %s at %s (in %lld s), beyond --max-wait of %ld s%s",
+			     c->method, url, secondary ? "secondary rate limit hit" : "rate limit exhausted",
+			     secondary ? "may be retried" : "resets", when, wait_s, max_wait_s(h),
+			     h->auth_header ? "" : "; a token raises the limit");
+		return rc;
+	}
+	if (secondary) {
+		slow_down_writes(h);
+		hlog(h, EPITHET_LOG_NOTICE,
+		     "secondary rate limit hit; waiting %lld s until %s, then writing more slowly", wait_s, when);
+	} else {
+		hlog(h, EPITHET_LOG_NOTICE, "rate limit exhausted; waiting %lld s until %s", wait_s, when);
+	}
+	(*waits)++;
+	return wait_to_retry(h, x, (uint64_t)wait_s * 1000u, err);
+}
+
+/*
+ * Send @c to @url, following redirects, pacing writes, waiting out rate
+ * limits and retrying what is safe to retry. On 0, *out holds the final
+ * response, whatever its status.
+ */
+static int exchange(struct hostsvc *h, const struct call *c, const char *url,
+		    struct response **out, struct epithet_error *err)
+{
+	struct xfer x = { 0 };
+	struct rate rt;
+	char *cur = strdup(url), *next;
+	const char *loc;
+	uint64_t t0, ms, delay;
+	int attempt = 1, hops = 0, rate_waits = 0, rc;
+	bool may_retry = !(c->flags & EPITHET_HTTP_NO_RETRY);
+
+	*out = NULL;
+	if (!cur) {
+		hs_error_set(err, EPITHET_ENOMEM, 0, "out of memory");
+		return EPITHET_ENOMEM;
+	}
+	if (!c->is_read)
+		pthread_mutex_lock(&h->write_lock);
+	for (;;) {
+		if (hostsvc_interrupted()) {
+			rc = EPITHET_EINTERRUPTED;
+			hs_error_set(err, rc, 0, "interrupted");
+			break;
+		}
+		if (!c->is_read && (rc = pace_write(h, err)) != 0)
+			break;
+		t0 = mono_ms();
+		rc = transfer(h, c, cur, same_origin(h->origin, cur), &x);
+		ms = mono_ms() - t0;
+		if (!c->is_read)
+			h->last_write_ms = mono_ms();
+		count_send(h, c, x.status);
+		if (rc) {
+			hs_error_set(err, rc, 0, "out of memory");
+			break;
+		}
+
+		if (x.cc != CURLE_OK) {
+			hlog(h, EPITHET_LOG_INFO, "%s %s -> %s (%" PRIu64 " ms)", c->method, cur,
+			     x.too_big ? "response too large" : curl_easy_strerror(x.cc), ms);
+			if (x.cc == CURLE_ABORTED_BY_CALLBACK && hostsvc_interrupted()) {
+				rc = EPITHET_EINTERRUPTED;
+				hs_error_set(err, rc, 0, "interrupted");
+				break;
+			}
+			if (x.too_big || x.cc == CURLE_FILESIZE_EXCEEDED) {
+				rc = EPITHET_EPROTOCOL;
+				hs_error_set(err, rc, (int)x.status, "%s %s: response larger than %zu MiB",
+					     c->method, cur, BODY_MAX >> 20);
+				break;
+			}
+			if (retryable_curl(x.cc) && may_retry && attempt < MAX_ATTEMPTS &&
+			    (c->idempotent || nothing_sent(x.cc))) {
+				delay = backoff_ms(h, attempt++);
+				hlog(h, EPITHET_LOG_INFO, "retrying %s %s in %" PRIu64 " ms", c->method, cur, delay);
+				if ((rc = wait_to_retry(h, &x, delay, err)) != 0)
+					break;
+				continue;
+			}
+			rc = x.cc == CURLE_WEIRD_SERVER_REPLY ? EPITHET_EPROTOCOL : EPITHET_ENETWORK;
+			hs_error_set(err, rc, 0, "%s %s: %s%s%s", c->method, cur,
+				     x.errbuf[0] ? x.errbuf : curl_easy_strerror(x.cc),
+				     attempt > 1 ? " (after retries)" : "",
+				     c->idempotent || nothing_sent(x.cc) ? ""
+				     : "; the request may or may not have been applied");
+			break;
+		}
+
+		hlog(h, EPITHET_LOG_INFO, "%s %s -> %ld (%" PRIu64 " ms)", c->method, cur, x.status, ms);
+		x.resp->pub.status = (int)x.status;
+		rate_read(x.resp, &rt);
+		note_rate(h, &rt);
+
+		if (is_redirect(x.status) && (loc = response_header(x.resp, "location")) != NULL) {
+			if (++hops > MAX_REDIRECTS) {
+				rc = EPITHET_EPROTOCOL;
+				hs_error_set(err, rc, (int)x.status, "%s %s: more than %d redirects",
+					     c->method, url, MAX_REDIRECTS);
+				break;
+			}
+			/* The method and body are kept on every redirect, 301 and
+			 * 302 included: RFC 9110 only allows (never requires) a
+			 * POST to turn into a GET there, and a write silently
+			 * turned into a read would look like a success. Whether
+			 * the token follows is decided per hop by same_origin(). */
+			next = resolve_ref(cur, loc);
+			if (!next) {
+				rc = EPITHET_EPROTOCOL;
+				hs_error_set(err, rc, (int)x.status, "%s %s: unusable redirect to %.200s",
+					     c->method, cur, loc);
+				break;
+			}
+			free(cur);
+			cur = next;
+			response_free(x.resp);
+			x.resp = NULL;
+			continue;
+		}
+
+		if (x.status == 403 || x.status == 429) {
+			rc = rate_limit_wait(h, c, cur, &x, &rt, &rate_waits, err);
+			if (rc == 0)
+				continue;
+			if (rc < 0)
+				break;
+		}
+
+		if (retryable_status(x.status) && c->idempotent && may_retry && attempt < MAX_ATTEMPTS) {
+			delay = backoff_ms(h, attempt++);
+			if (rt.retry_after > 0 && rt.retry_after <= RETRY_AFTER_5XX_MAX_S &&
+			    (uint64_t)rt.retry_after * 1000u > delay)
+				delay = (uint64_t)rt.retry_after * 1000u;
+			hlog(h, EPITHET_LOG_INFO, "retrying %s %s in %" PRIu64 " ms", c->method, cur, delay);
+			if ((rc = wait_to_retry(h, &x, delay, err)) != 0)
+				break;
+			continue;
+		}
+
+		x.resp->pub.body = x.resp->body;
+		x.resp->pub.body_len = x.resp->len;
+		x.resp->pub.url = x.resp->url;
+		*out = x.resp;
+		x.resp = NULL;
+		rc = 0;
+		break;
+	}
+	if (!c->is_read)
+		pthread_mutex_unlock(&h->write_lock);
+	response_free(x.resp);
+	free(cur);
+	return rc;
+}
+
+/* ---- http() and http_paginate() ---------------------------------------- */
+
+static bool request_ok(const struct epithet_http_request *req)
+{
+	/* every member is 1.0: a smaller struct is not a request */
+	return req && req->struct_size >= offsetof(struct epithet_http_request, page_param) +
+					  sizeof(req->page_param);
+}
+
+/* Fill @c from @req; EINVALID for what no forge request can be. */
+static int call_init(struct call *c, const struct epithet_http_request *req,
+		     struct epithet_error *err)
+{
+	static const char *const methods[] = { "GET", "HEAD", "POST", "PATCH", "PUT", "DELETE" };
+	const char *const *p;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	if (!request_ok(req) || !req->url) {
+		hs_error_set(err, EPITHET_EINVALID, 0, "malformed HTTP request");
+		return EPITHET_EINVALID;
+	}
+	c->method = req->method ? req->method : "GET";
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strcmp(c->method, methods[i]) == 0)
+			break;
+	if (i == sizeof(methods) / sizeof(methods[0])) {
+		hs_error_set(err, EPITHET_EINVALID, 0, "unsupported HTTP method %.40s", c->method);
+		return EPITHET_EINVALID;
+	}
+	c->method = methods[i];
+	c->is_read = i < 2;
+	c->idempotent = c->is_read || strcmp(c->method, "PUT") == 0 || strcmp(c->method, "DELETE") == 0;
+	c->flags = req->flags;
+	c->body = req->body;
+	c->body_len = req->body ? req->body_len : 0;
+	c->headers = req->headers;
+	/* a line break in a header would let one header smuggle others */
+	for (p = req->headers; p && *p; p++) {
+		if (strpbrk(*p, "\r\n") || !strchr(*p, ':')) {
+			hs_error_set(err, EPITHET_EINVALID, 0, "malformed request header");
+			return EPITHET_EINVALID;
+		}
+	}
+	return 0;
+}
+
+static int hs_http(void *hd, const struct epithet_http_request *req,
+		   struct epithet_http_response **out, struct epithet_error *err)
+{
+	struct hostsvc *h = hd;
+	struct response *resp = NULL;
+	struct call c;
+	char *url = NULL;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!h || !out) {
+		hs_error_set(err, EPITHET_EINVALID, 0, "malformed HTTP call");
+		return EPITHET_EINVALID;
+	}
+	rc = call_init(&c, req, err);
+	if (rc)
+		return rc;
+	if (!pool_ready()) {
+		hs_error_set(err, EPITHET_ERROR, 0, "HTTP is not initialised (hostsvc_global_init)");
+		return EPITHET_ERROR;
+	}
+	url = resolve_url(h, req->url);
+	if (!url) {
+		rc = EPITHET_EINVALID;
+		hs_error_set(err, rc, 0, "%s %.300s: not an http(s) URL%s", c.method, req->url,
+			     req->url[0] == '/' && !h->api_root ? " (no endpoint set)" : "");
+		goto cleanup;
+	}
+	/* The core never asks for a write in a dry run; this is the second
+	 * line of defence, should a plugin write from a read method. */
+	if (h->opt.dry_run && !c.is_read) {
+		rc = EPITHET_ERROR;
+		hs_error_set(err, rc, 0, "dry run: refusing %s %s", c.method, url);
+		goto cleanup;
+	}
+	/* The conditional-request cache goes here: for a GET without
+	 * EPITHET_HTTP_NO_CACHE, add If-None-Match through c.host_headers,
+	 * and on a 304 answer the cached body as a 200. */
+	rc = exchange(h, &c, url, &resp, err);
+	if (rc == 0)
+		*out = &resp->pub;
+cleanup:
+	free(url);
+	return rc;
+}
+
+static int hs_http_paginate(void *hd, const struct epithet_http_request *req, epithet_page_cb cb,
+			    void *payload, struct epithet_error *err)
+{
+	struct hostsvc *h = hd;
+	struct epithet_http_request r;
+	struct epithet_http_response *resp = NULL;
+	const char *page_param, *v;
+	char *first = NULL, *url = NULL, *origin = NULL, *link = NULL, *next;
+	unsigned long page;
+	long limit = 0;
+	long long total = -1, seen = 0;
+	int rc, n;
+	bool done = false;
+
+	if (!h || !cb || !request_ok(req) || !req->url ||
+	    (req->method && strcmp(req->method, "GET") != 0)) {
+		hs_error_set(err, EPITHET_EINVALID, 0, "http_paginate takes a GET request and a callback");
+		return EPITHET_EINVALID;
+	}
+	page_param = req->page_param;
+	first = resolve_url(h, req->url);
+	if (!first) {
+		rc = EPITHET_EINVALID;
+		hs_error_set(err, rc, 0, "GET %.300s: not an http(s) URL", req->url);
+		goto cleanup;
+	}
+	/* the origin that pages may come from: the API's */
+	origin = h->origin ? strdup(h->origin) : origin_of(first);
+	url = strdup(first);
+	if (!origin || !url) {
+		rc = EPITHET_ENOMEM;
+		hs_error_set(err, rc, 0, "out of memory");
+		goto cleanup;
+	}
+	r = *req;
+	r.struct_size = sizeof(r);
+	r.method = "GET";
+	for (page = 1; !done; page++) {
+		if (page > MAX_PAGES) {
+			rc = EPITHET_EPROTOCOL;
+			hs_error_set(err, rc, 0, "GET %s: more than %d pages", first, MAX_PAGES);
+			goto cleanup;
+		}
+		if (page_param) {
+			free(url);
+			url = url_with_page(first, page_param, page, &limit);
+			if (!url) {
+				rc = EPITHET_EINVALID;
+				hs_error_set(err, rc, 0, "GET %s: cannot set %s=%lu", first, page_param, page);
+				goto cleanup;
+			}
+		}
+		r.url = url;
+		rc = hs_http(h, &r, &resp, err);
+		if (rc)
+			goto cleanup;
+		n = cb(resp, payload, err);
+		if (n < 0) {
+			rc = n;
+			goto cleanup;
+		}
+		seen += n;
+		if (resp->status < 200 || resp->status > 299) {
+			/* the callback took a failure page as fine (an empty
+			 * list, say): there is nothing to follow from it */
+			break;
+		}
+		if (page_param) {
+			v = hs_http_header(h, resp, "x-total-count");
+			if (!parse_ll(v, &total))
+				total = -1;
+			done = n == 0 || (total >= 0 && seen >= total) || (total < 0 && limit > 0 && n < limit);
+		} else {
+			v = hs_http_header(h, resp, "link");
+			link = hostsvc_link_next(v);
+			if (!link) {
+				done = true;
+			} else {
+				next = resolve_ref(resp->url, link);
+				if (!next || !same_origin(origin, next)) {
+					rc = EPITHET_EPROTOCOL;
+					hs_error_set(err, rc, resp->status,
+						     "GET %s: refusing a next-page link to another host: %.200s",
+						     url, link);
+					free(next);
+					goto cleanup;
+				}
+				if (strcmp(next, url) == 0) {
+					rc = EPITHET_EPROTOCOL;
+					hs_error_set(err, rc, resp->status, "GET %s: the next-page link points to itself", url);
+					free(next);
+					goto cleanup;
+				}
+				free(url);
+				url = next;
+				free(link);
+				link = NULL;
+			}
+		}
+		hs_http_free(h, resp);
+		resp = NULL;
+	}
+	rc = 0;
+cleanup:
+	hs_http_free(h, resp);
+	free(link);
+	free(first);
+	free(url);
+	free(origin);
+	return rc;
+}
+
+/* ---- set_endpoint ------------------------------------------------------ */
+
+static void free_strv(char **v)
+{
+	char **p;
+
+	for (p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+static char **dup_strv(const char *const *v)
+{
+	size_t n = 0, i;
+	char **out;
+
+	while (v && v[n])
+		n++;
+	out = calloc(n + 1, sizeof(*out));
+	if (!out)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		out[i] = strdup(v[i]);
+		if (!out[i]) {
+			free_strv(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+static void clear_endpoint(struct hostsvc *h)
+{
+	free(h->api_root);
+	free(h->origin);
+	free_strv(h->ep_headers);
+	if (h->auth_header)
+		explicit_bzero(h->auth_header, strlen(h->auth_header));
+	free(h->auth_header);
+	free(h->token_source);
+	free(h->ring);
+	h->api_root = h->origin = h->auth_header = h->token_source = NULL;
+	h->ep_headers = NULL;
+	h->ring = NULL;
+	h->ring_cap = h->ring_pos = h->ring_count = 0;
+}
+
+/* The canonical api_root, without a trailing '/' and without a query,
+ * fragment or credentials (a URL with a password would put it in logs). */
+static char *canonical_root(const char *api_root, char **host_out)
+{
+	CURLU *u = curl_url();
+	char *s = NULL, *out = NULL, *part = NULL;
+	size_t n;
+
+	*host_out = NULL;
+	if (!u || !api_root || !url_parse(u, api_root))
+		goto cleanup;
+	if (curl_url_get(u, CURLUPART_USER, &part, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_QUERY, &part, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) == CURLUE_OK)
+		goto cleanup;
+	if (curl_url_get(u, CURLUPART_HOST, &part, 0) != CURLUE_OK)
+		goto cleanup;
+	*host_out = strdup(part);
+	if (curl_url_get(u, CURLUPART_URL, &s, 0) != CURLUE_OK || !*host_out)
+		goto cleanup;
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == '/')
+		n--;
+	out = strndup(s, n);
+cleanup:
+	curl_free(part);
+	curl_free(s);
+	curl_url_cleanup(u);
+	if (!out) {
+		free(*host_out);
+		*host_out = NULL;
+	}
+	return out;
+}
+
+static int hs_set_endpoint(void *hd, const struct epithet_endpoint *ep, struct epithet_error *err)
+{
+	struct hostsvc *h = hd;
+	char *host = NULL, *token = NULL, *netrc_host;
+	const char *source = NULL, *const *p;
+	size_t cap;
+	int rc;
+
+	if (!h || !ep || ep->struct_size < offsetof(struct epithet_endpoint, default_jobs) +
+					       sizeof(ep->default_jobs)) {
+		hs_error_set(err, EPITHET_EINVALID, 0, "malformed endpoint");
+		return EPITHET_EINVALID;
+	}
+	for (p = ep->headers; p && *p; p++) {
+		if (strpbrk(*p, "\r\n") || !strchr(*p, ':')) {
+			hs_error_set(err, EPITHET_EINVALID, 0, "malformed endpoint header");
+			return EPITHET_EINVALID;
+		}
+	}
+	if (ep->auth_scheme && (!*ep->auth_scheme || strpbrk(ep->auth_scheme, " \t\r\n"))) {
+		hs_error_set(err, EPITHET_EINVALID, 0, "malformed authorization scheme");
+		return EPITHET_EINVALID;
+	}
+	clear_endpoint(h);
+	h->api_root = canonical_root(ep->api_root, &host);
+	if (!h->api_root) {
+		rc = EPITHET_EINVALID;
+		hs_error_set(err, rc, 0, "invalid API root %.300s: an http(s) URL without credentials, query or fragment is needed",
+			     ep->api_root ? ep->api_root : "(none)");
+		goto fail;
+	}
+	h->origin = origin_of(h->api_root);
+	h->ep_headers = dup_strv(ep->headers);
+	if (!h->origin || !h->ep_headers)
+		goto fail_oom;
+	h->writes_per_minute = ep->writes_per_minute <= WINDOW_MAX ? ep->writes_per_minute : 0;
+	h->writes_per_hour = ep->writes_per_hour <= WINDOW_MAX ? ep->writes_per_hour : 0;
+	cap = h->writes_per_minute > h->writes_per_hour ? h->writes_per_minute : h->writes_per_hour;
+	if (cap) {
+		h->ring = calloc(cap, sizeof(*h->ring));
+		if (!h->ring)
+			goto fail_oom;
+		h->ring_cap = cap;
+	}
+	pthread_mutex_lock(&h->lock);
+	h->write_interval_ms = h->opt.write_interval_ms >= 0 ? h->opt.write_interval_ms
+							     : (long)ep->write_interval_ms;
+	pthread_mutex_unlock(&h->lock);
+
+	if (ep->auth_scheme) {
+		/* netrc names hosts without brackets or ports: "[::1]" -> "::1" */
+		netrc_host = host;
+		if (host[0] == '[') {
+			netrc_host = host + 1;
+			netrc_host[strcspn(netrc_host, "]")] = '\0';
+		}
+		rc = hostsvc_token_lookup(ep->token_env, h->opt.target_token_env, h->opt.token_file,
+					  netrc_host, &token, &source, err);
+		if (rc == 0) {
+			if (asprintf(&h->auth_header, "Authorization: %s %s", ep->auth_scheme, token) < 0) {
+				h->auth_header = NULL;
+				goto fail_oom;
+			}
+			h->token_source = strdup(source);
+			if (!h->token_source)
+				goto fail_oom;
+			if (strncmp(h->origin, "http://", 7) == 0 && !is_loopback_host(h->origin))
+				hlog(h, EPITHET_LOG_WARN, "sending the token over plain http to %s", h->origin);
+			hlog(h, EPITHET_LOG_DEBUG, "token from %s", h->token_source);
+		} else if (rc != EPITHET_ENOTFOUND) {
+			goto fail;
+		} else {
+			hlog(h, EPITHET_LOG_DEBUG, "no token found; reading without one");
+		}
+	}
+	rc = 0;
+	goto cleanup;
+fail_oom:
+	rc = EPITHET_ENOMEM;
+	hs_error_set(err, rc, 0, "out of memory");
+fail:
+	clear_endpoint(h);
+cleanup:
+	if (token)
+		explicit_bzero(token, strlen(token));
+	free(token);
+	free(host);
+	return rc;
+}
+
+/* ---- the session ------------------------------------------------------- */
+
+struct hostsvc *hostsvc_new(const struct hostsvc_options *opt)
+{
+	struct hostsvc *h;
+	const char *fast;
+
+	if (!opt)
+		return NULL;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	h->opt = *opt;
+	fast = getenv(fast_retry_env);
+	h->delay_div = fast && strcmp(fast, "1") == 0 ? 100 : 1;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_mutex_init(&h->write_lock, NULL);
+	h->write_interval_ms = opt->write_interval_ms >= 0 ? opt->write_interval_ms : 0;
+	h->stats.rate_remaining = -1;
+	h->stats.rate_limit = -1;
+
+	h->host.abi_major = EPITHET_FORGE_ABI_MAJOR;
+	h->host.abi_minor = EPITHET_FORGE_ABI_MINOR;
+	h->host.struct_size = sizeof(h->host);
+	h->host.host_data = h;
+	h->host.log = hs_log;
+	h->host.error_set = hs_error_set;
+	h->host.set_endpoint = hs_set_endpoint;
+	h->host.http = hs_http;
+	h->host.http_paginate = hs_http_paginate;
+	h->host.http_free = hs_http_free;
+	h->host.http_header = hs_http_header;
+	h->host.escape_segment = hs_escape_segment;
+	h->host.alloc = hs_alloc;
+	h->host.free = hs_free;
+	return h;
+}
+
+const struct epithet_host *hostsvc_host(struct hostsvc *h)
+{
+	return h ? &h->host : NULL;
+}
+
+const char *hostsvc_token_source(const struct hostsvc *h)
+{
+	return h ? h->token_source : NULL;
+}
+
+void hostsvc_stats(const struct hostsvc *h, struct hostsvc_stats *out)
+{
+	struct hostsvc *m = (struct hostsvc *)h; /* the lock is not part of the value */
+
+	if (!h || !out)
+		return;
+	pthread_mutex_lock(&m->lock);
+	*out = h->stats;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void hostsvc_free(struct hostsvc *h)
+{
+	if (!h)
+		return;
+	clear_endpoint(h);
+	pthread_mutex_destroy(&h->lock);
+	pthread_mutex_destroy(&h->write_lock);
+	free(h);
+}

@@ -80,6 +80,13 @@ char *hostsvc_escape_segment(const char *s);
  */
 char *hostsvc_link_next(const char *link);
 
+/*
+ * Test hook: EPITHET_TEST_FAST_RETRY=1 in the environment (read by
+ * hostsvc_new) divides the delays the host picks itself by 100: retry
+ * backoff and the 60 s wait after a secondary rate limit without
+ * Retry-After. Server-given waits and write pacing are unchanged.
+ */
+
 /* Ask every session to stop at the next request boundary (SIGINT/SIGTERM). */
 void hostsvc_interrupt(void);
 bool hostsvc_interrupted(void);

@@ -103,6 +103,7 @@ struct target_run {
 	char *error;
 	bool no_access;            /* credentials rejected, or the owner cannot be read */
 	bool usage_error;          /* the command line did not say enough (no owner) */
+	bool bad_value;            /* a value was refused before any request (URL, token file) */
 	struct hostsvc_stats stats;
 };
 
