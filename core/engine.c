@@ -82,6 +82,16 @@ struct select_ctx {
 	size_t cap;
 };
 
+/* A glob with a '/' matches "owner/name", any other the name alone (so that
+ * `--exclude 'a*'` does not match every repo of an owner "acme"). */
+static bool glob_repo(char *const *globs, const char *name, const char *full)
+{
+	for (size_t i = 0; globs && globs[i]; i++)
+		if (glob_match(globs[i], strchr(globs[i], '/') ? full : name, false))
+			return true;
+	return false;
+}
+
 static bool wanted_repo(const struct target *t, const struct epithet_repo *repo, bool named)
 {
 	char *full;
@@ -96,9 +106,9 @@ static bool wanted_repo(const struct target *t, const struct epithet_repo *repo,
 	if ((repo->flags & EPITHET_REPO_FORK) && !t->forks)
 		return false;
 	full = xasprintf("%s/%s", repo->owner, repo->name);
-	if (t->include && !glob_any(t->include, repo->name, false) && !glob_any(t->include, full, false))
+	if (t->include && !glob_repo(t->include, repo->name, full))
 		ok = false;
-	if (ok && (glob_any(t->exclude, repo->name, false) || glob_any(t->exclude, full, false)))
+	if (ok && glob_repo(t->exclude, repo->name, full))
 		ok = false;
 	free(full);
 	if (ok && t->topics) {
@@ -631,6 +641,39 @@ static bool create_landed(struct target_run *tr, struct repo_run *r, const struc
 	return found;
 }
 
+/* Is the label now on the forge as the update @op makes it? Used when an
+ * update's outcome is unknown: a rename that landed cannot be sent again
+ * (the old name is gone), so look before repeating. */
+static bool update_landed(struct target_run *tr, struct repo_run *r, const struct op *op)
+{
+	struct repo_run probe = {0};
+	struct epithet_error err = {0};
+	const char *name = (op->fields & EPITHET_FIELD_NAME) && op->name ? op->name : op->cur->name;
+	char *key = names_key(name);
+	bool found = false;
+
+	if (tr->plugin->forge->list_labels(tr->session, r->owner, r->name, collect_label, &probe,
+					   &err) == 0) {
+		for (size_t i = 0; i < probe.n_labels && !found; i++) {
+			const struct label *l = &probe.labels[i];
+			const char *d = l->description ? l->description : "";
+
+			if (!key || strcmp(l->key, key) != 0)
+				continue;
+			found = (!(op->fields & EPITHET_FIELD_NAME) || strcmp(l->name, name) == 0) &&
+				(!(op->fields & EPITHET_FIELD_COLOR) || !op->color ||
+				 (l->color && strcasecmp(l->color, op->color) == 0)) &&
+				(!(op->fields & EPITHET_FIELD_DESCRIPTION) ||
+				 strcmp(d, op->description ? op->description : "") == 0);
+		}
+	}
+	for (size_t i = 0; i < probe.n_labels; i++)
+		label_finish(&probe.labels[i]);
+	free(probe.labels);
+	free(key);
+	return found;
+}
+
 static int apply_op(struct target_run *tr, struct repo_run *r, const struct op *op,
 		    struct op_run *orun)
 {
@@ -673,6 +716,15 @@ static int apply_op(struct target_run *tr, struct repo_run *r, const struct op *
 	case OP_RENAME:
 	case OP_ARCHIVE:
 		rc = f->update_label(tr->session, r->owner, r->name, &cur, &want, &err);
+		if ((rc == EPITHET_ENETWORK || rc == EPITHET_ESERVER) && op->kind != OP_ARCHIVE) {
+			/* The update may have happened: look, then repeat only if not. */
+			if (update_landed(tr, r, op)) {
+				rc = 0;
+			} else {
+				memset(&err, 0, sizeof(err));
+				rc = f->update_label(tr->session, r->owner, r->name, &cur, &want, &err);
+			}
+		}
 		break;
 	case OP_DELETE:
 		rc = f->delete_label(tr->session, r->owner, r->name, &cur, &err);
@@ -827,6 +879,10 @@ static int load_plugins(struct run *run, const struct desired *want)
 			return EXIT_UNAVAILABLE;
 		}
 		f = tr->plugin->forge;
+		/* Each forge's limits are checked once, however many targets use it. */
+		for (size_t k = 0; k < i && want; k++)
+			if (run->targets[k].plugin->forge == f)
+				goto checked;
 		if (want) {
 			struct lf_limits lim = {f->name_max, f->description_max};
 
@@ -834,6 +890,7 @@ static int load_plugins(struct run *run, const struct desired *want)
 								     : "command line",
 					       want, &lim, &diags) != 0;
 		}
+checked:;
 	}
 	if (bad) {
 		for (size_t i = 0; i < diags.n; i++) {

@@ -27,6 +27,20 @@ size_t names_codepoints(const char *s);
 /* True when @s is valid UTF-8 with no control characters (C0, DEL, C1). */
 bool names_valid(const char *s);
 
+/* What names_check found wrong with a name (or any text meant for a forge). */
+enum names_problem {
+	NAMES_OK = 0,
+	NAMES_BAD_UTF8,      /* not valid UTF-8 (or NULL) */
+	NAMES_CONTROL,       /* a control character: C0, DEL or C1 */
+};
+
+/*
+ * names_valid with the reason, for messages: on a problem, *@offset (when
+ * non-NULL) gets the byte offset of the first bad sequence, and for
+ * NAMES_CONTROL *@cp (when non-NULL) gets the code point.
+ */
+enum names_problem names_check(const char *s, size_t *offset, unsigned *cp);
+
 /*
  * Parse a colour as users write it: 3 or 6 hex digits, optional leading '#',
  * any case, surrounding spaces ignored. Writes "rrggbb" lowercase (3 digits
