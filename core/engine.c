@@ -235,6 +235,7 @@ struct reader {
 	struct target_run *tr;
 	pthread_mutex_t lock;
 	size_t next;
+	size_t done;
 };
 
 static void read_one(struct target_run *tr, struct repo_run *r)
@@ -267,6 +268,10 @@ static void *reader_main(void *arg)
 		if (i >= rd->tr->n_repos || stopping())
 			break;
 		read_one(rd->tr, &rd->tr->repos[i]);
+		pthread_mutex_lock(&rd->lock);
+		rd->done++;
+		log_progress("reading labels: %zu/%zu repos", rd->done, rd->tr->n_repos);
+		pthread_mutex_unlock(&rd->lock);
 	}
 	return NULL;
 }
@@ -280,11 +285,13 @@ static void read_labels(struct target_run *tr, int jobs)
 
 	if ((size_t)n > tr->n_repos)
 		n = (int)tr->n_repos;
+	pthread_mutex_init(&rd.lock, NULL);
 	if (n <= 1) {
 		reader_main(&rd);
+		pthread_mutex_destroy(&rd.lock);
+		log_progress_done();
 		return;
 	}
-	pthread_mutex_init(&rd.lock, NULL);
 	for (int i = 0; i < n; i++)
 		if (pthread_create(&th[i], NULL, reader_main, &rd) == 0)
 			started++;
@@ -293,6 +300,7 @@ static void read_labels(struct target_run *tr, int jobs)
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&rd.lock);
+	log_progress_done();
 }
 
 /* ---- sessions ---- */
@@ -662,9 +670,13 @@ static bool update_landed(struct target_run *tr, struct repo_run *r, const struc
 				continue;
 			found = (!(op->fields & EPITHET_FIELD_NAME) || strcmp(l->name, name) == 0) &&
 				(!(op->fields & EPITHET_FIELD_COLOR) || !op->color ||
-				 (l->color && strcasecmp(l->color, op->color) == 0)) &&
+				 (l->color && strcmp(l->color, op->color) == 0)) &&
 				(!(op->fields & EPITHET_FIELD_DESCRIPTION) ||
-				 strcmp(d, op->description ? op->description : "") == 0);
+				 strcmp(d, op->description ? op->description : "") == 0) &&
+				(!(op->fields & EPITHET_FIELD_EXCLUSIVE) ||
+				 !((l->flags ^ op->flags) & EPITHET_LABEL_EXCLUSIVE)) &&
+				(!(op->fields & EPITHET_FIELD_ARCHIVED) ||
+				 !((l->flags ^ op->flags) & EPITHET_LABEL_ARCHIVED));
 		}
 	}
 	for (size_t i = 0; i < probe.n_labels; i++)
@@ -716,7 +728,7 @@ static int apply_op(struct target_run *tr, struct repo_run *r, const struct op *
 	case OP_RENAME:
 	case OP_ARCHIVE:
 		rc = f->update_label(tr->session, r->owner, r->name, &cur, &want, &err);
-		if ((rc == EPITHET_ENETWORK || rc == EPITHET_ESERVER) && op->kind != OP_ARCHIVE) {
+		if (rc == EPITHET_ENETWORK || rc == EPITHET_ESERVER) {
 			/* The update may have happened: look, then repeat only if not. */
 			if (update_landed(tr, r, op)) {
 				rc = 0;
@@ -782,6 +794,11 @@ static bool fatal_for_repo(int rc)
 static void apply_all(struct run *run, struct journal *j)
 {
 	bool stop_all = false;
+	size_t applied = 0, total = 0;
+
+	for (size_t i = 0; i < run->n_targets; i++)
+		for (size_t jr = 0; jr < run->targets[i].n_repos; jr++)
+			total += plan_changes(&run->targets[i].repos[jr].plan);
 
 	for (size_t i = 0; i < run->n_targets; i++) {
 		struct target_run *tr = &run->targets[i];
@@ -806,6 +823,7 @@ static void apply_all(struct run *run, struct journal *j)
 				rc = apply_op(tr, r, op, orun);
 				journal_done(j, seq, rc);
 				output_progress(run, tr, r, op, orun);
+				log_progress("applying: %zu/%zu changes", ++applied, total);
 				if (rc == EPITHET_ERATELIMIT || rc == EPITHET_EINTERRUPTED)
 					stop_all = true;
 				else if (fatal_for_repo(rc))
@@ -813,6 +831,7 @@ static void apply_all(struct run *run, struct journal *j)
 			}
 		}
 	}
+	log_progress_done();
 	if (stopping())
 		run->interrupted = true;
 }

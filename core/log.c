@@ -4,9 +4,11 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int verbosity;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int progress_shown; /* a progress line is on the screen */
 
 void log_set_verbosity(int v)
 {
@@ -56,6 +58,10 @@ void log_vmsg(int level, const char *prefix, const char *fmt, va_list ap)
 	/* Results go to stdout, diagnostics to stderr: flush the first so
 	 * that a terminal shows them in the order they happened. */
 	fflush(stdout);
+	if (progress_shown) {
+		fputs("\r\x1b[K", stderr);
+		progress_shown = 0;
+	}
 	fprintf(stderr, "%s\n", line);
 	pthread_mutex_unlock(&lock);
 }
@@ -67,4 +73,32 @@ void log_msg(int level, const char *prefix, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vmsg(level, prefix, fmt, ap);
 	va_end(ap);
+}
+
+void log_progress(const char *fmt, ...)
+{
+	static int tty = -1;
+	va_list ap;
+
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	if (!tty || verbosity < 0)
+		return;
+	pthread_mutex_lock(&lock);
+	fputs("\r\x1b[K", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+	progress_shown = 1;
+	pthread_mutex_unlock(&lock);
+}
+
+void log_progress_done(void)
+{
+	pthread_mutex_lock(&lock);
+	if (progress_shown)
+		fputs("\r\x1b[K", stderr);
+	progress_shown = 0;
+	pthread_mutex_unlock(&lock);
 }
