@@ -902,12 +902,22 @@ static int load_plugins(struct run *run, const struct desired *want)
 		for (size_t k = 0; k < i && want; k++)
 			if (run->targets[k].plugin->forge == f)
 				goto checked;
-		if (want) {
+		if (want && run->opt->config_path &&
+		    (run->opt->cmd == CMD_SYNC || run->opt->cmd == CMD_PLAN)) {
+			/* The labels came from the file: read it again with the
+			 * forge's limits, so that a value too long is reported
+			 * where it is (the line and column of the value). */
+			struct lf_limits lim = {f->name_max, f->description_max};
+			struct desired again = {0};
+
+			bad |= lf_load(run->opt->config_path, &lim, &again, &diags) != 0;
+			desired_finish(&again);
+		} else if (want) {
+			/* The labels came from the command (with -c, the file
+			 * only brings targets): do not blame the file. */
 			struct lf_limits lim = {f->name_max, f->description_max};
 
-			bad |= lf_check_limits(run->opt->config_path ? run->opt->config_path
-								     : "command line",
-					       want, &lim, &diags) != 0;
+			bad |= lf_check_limits("command line", want, &lim, &diags) != 0;
 		}
 checked:;
 	}

@@ -410,7 +410,9 @@ int journal_load(const char *path, struct journal_file *out, char *err, size_t n
 		if (read_file(p, &f, e2, sizeof(e2)) == 0) {
 			for (size_t k = 0; k < f.n; k++)
 				any_done |= f.v[k].done;
-			if (!f.is_undo && !f.undone && any_done) {
+			/* The last applied run, even when already undone: undoing
+			 * twice changes nothing (it never reaches for an older run). */
+			if (!f.is_undo && any_done) {
 				*out = f;
 				rc = 0;
 				free(p);
