@@ -1199,6 +1199,7 @@ struct call {
 struct xfer {
 	struct response *resp;
 	bool too_big, oom;
+	bool abortable;               /* a read: an interrupt may cut it short */
 	long status;
 	CURLcode cc;
 	char errbuf[CURL_ERROR_SIZE];
@@ -1253,12 +1254,16 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 		       curl_off_t ulnow)
 {
-	(void)userp;
+	const struct xfer *x = userp;
+
 	(void)dltotal;
 	(void)dlnow;
 	(void)ultotal;
 	(void)ulnow;
-	return hostsvc_interrupted() ? 1 : 0; /* non-zero aborts the transfer */
+	/* Non-zero aborts the transfer. Only a read is cut short: a write in
+	 * flight is finished (SPEC 7), or its outcome, which the forge may
+	 * already have applied, would be missing from the journal. */
+	return x->abortable && hostsvc_interrupted() ? 1 : 0;
 }
 
 /* Wipe then free a header list: one of its strings may hold the token. */
@@ -1300,6 +1305,7 @@ static int transfer(struct hostsvc *h, const struct call *c, const char *url, bo
 	int rc = EPITHET_ENOMEM;
 
 	memset(x, 0, sizeof(*x));
+	x->abortable = c->is_read;
 	x->cc = CURLE_FAILED_INIT;
 	x->resp = response_new();
 	if (!x->resp)
@@ -1377,6 +1383,12 @@ static int transfer(struct hostsvc *h, const struct call *c, const char *url, bo
 		}
 		if (strcmp(c->method, "POST") != 0)
 			curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, c->method);
+		/* libcurl silently sends a request again when a reused
+		 * connection dies before any answer byte, POST included: a
+		 * write that was applied but whose answer was lost would be
+		 * applied twice. On a fresh connection it never does that. */
+		if (!c->idempotent)
+			curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
 	}
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, x);
@@ -1384,6 +1396,7 @@ static int transfer(struct hostsvc *h, const struct call *c, const char *url, bo
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, x);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, x->errbuf);
 
 	x->cc = curl_easy_perform(curl);
@@ -1958,6 +1971,36 @@ cleanup:
 	return rc;
 }
 
+/* FNV-1a of a page URL: the pages a listing went through are remembered by
+ * hash (a collision could only end a listing early, with an error). */
+static uint64_t url_hash(const char *s)
+{
+	uint64_t hash = 0xcbf29ce484222325u;
+
+	for (; *s; s++)
+		hash = (hash ^ (unsigned char)*s) * 0x100000001b3u;
+	return hash;
+}
+
+/* Remember @url among the *n pages of *seen; true when it was there already. */
+static bool page_seen(uint64_t **seen, size_t *n, const char *url)
+{
+	uint64_t hash = url_hash(url), *grown;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if ((*seen)[i] == hash)
+			return true;
+	if ((*n & (*n - 1)) == 0) { /* 0, 1, 2, 4...: grow to twice as many */
+		grown = realloc(*seen, (*n ? *n * 2 : 1) * sizeof(**seen));
+		if (!grown)
+			return false;
+		*seen = grown;
+	}
+	(*seen)[(*n)++] = hash;
+	return false;
+}
+
 static int hs_http_paginate(void *hd, const struct epithet_http_request *req, epithet_page_cb cb,
 			    void *payload, struct epithet_error *err)
 {
@@ -1966,6 +2009,8 @@ static int hs_http_paginate(void *hd, const struct epithet_http_request *req, ep
 	struct epithet_http_response *resp = NULL;
 	const char *page_param, *v;
 	char *first = NULL, *url = NULL, *origin = NULL, *link = NULL, *next;
+	uint64_t *visited = NULL;    /* the pages followed through Link headers */
+	size_t n_visited = 0;
 	unsigned long page;
 	long limit = 0;
 	long long total = -1, seen = 0;
@@ -2051,6 +2096,15 @@ static int hs_http_paginate(void *hd, const struct epithet_http_request *req, ep
 					free(next);
 					goto cleanup;
 				}
+				page_seen(&visited, &n_visited, url);
+				if (page_seen(&visited, &n_visited, next)) {
+					rc = EPITHET_EPROTOCOL;
+					hs_error_set(err, rc, resp->status,
+						     "GET %s: the next-page links go round in a circle (back to %.200s)",
+						     first, next);
+					free(next);
+					goto cleanup;
+				}
 				free(url);
 				url = next;
 				free(link);
@@ -2067,6 +2121,7 @@ cleanup:
 	free(first);
 	free(url);
 	free(origin);
+	free(visited);
 	return rc;
 }
 

@@ -270,8 +270,14 @@ int loader_scan(struct plugin_entry **out, size_t *count)
 			pe->plugin = load_file(pe->path, origins[i], msg, sizeof(msg));
 			if (!pe->plugin)
 				pe->error = xstrdup(msg);
-			for (size_t k = 0; pe->plugin && k + 1 < n; k++) {
-				if (v[k].plugin && strcmp(v[k].plugin->name, pe->plugin->name) == 0) {
+			/* As loader_load decides: `--forge NAME` takes the first
+			 * NAME.so on the path, even one it then refuses, so an
+			 * earlier file of the same name hides this one; so does an
+			 * earlier plugin giving the same forge name. */
+			for (size_t k = 0; k + 1 < n; k++) {
+				if (strcmp(strrchr(v[k].path, '/') + 1, names[j]) == 0 ||
+				    (pe->plugin && v[k].plugin &&
+				     strcmp(v[k].plugin->name, pe->plugin->name) == 0)) {
 					pe->shadowed_by = xstrdup(v[k].path);
 					break;
 				}

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util.h"
+
 static int verbosity;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int progress_shown; /* a progress line is on the screen */
@@ -37,7 +39,7 @@ static int shown(int level)
 
 void log_vmsg(int level, const char *prefix, const char *fmt, va_list ap)
 {
-	char line[2048];
+	char line[2048], shown_line[4 * sizeof(line)];
 	size_t n = 0;
 	const char *tag = "";
 
@@ -54,6 +56,9 @@ void log_vmsg(int level, const char *prefix, const char *fmt, va_list ap)
 	n = strlen(line);
 	while (n > 0 && line[n - 1] == '\n')
 		line[--n] = '\0';
+	/* messages carry forge text (names, error bodies): no control
+	 * character of it may reach the terminal */
+	display_buf(shown_line, sizeof(shown_line), line);
 	pthread_mutex_lock(&lock);
 	/* Results go to stdout, diagnostics to stderr: flush the first so
 	 * that a terminal shows them in the order they happened. */
@@ -62,7 +67,7 @@ void log_vmsg(int level, const char *prefix, const char *fmt, va_list ap)
 		fputs("\r\x1b[K", stderr);
 		progress_shown = 0;
 	}
-	fprintf(stderr, "%s\n", line);
+	fprintf(stderr, "%s\n", shown_line);
 	pthread_mutex_unlock(&lock);
 }
 

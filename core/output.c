@@ -83,38 +83,38 @@ static void print_op(const struct run_options *o, FILE *f, const struct op *op,
 	fprintf(f, "  %s%c%s ", sym_color(o, op->kind), op_symbol(op->kind), reset(o));
 	switch (op->kind) {
 	case OP_CREATE:
-		fprintf(f, "%s  ", op->name);
+		fprintf(f, "%s  ", display(op->name));
 		swatch(o, f, op->color);
-		fprintf(f, "#%s", op->color);
+		fprintf(f, "#%s", display(op->color));
 		if (op->description)
-			fprintf(f, "  \"%s\"", op->description);
+			fprintf(f, "  \"%s\"", display(op->description));
 		break;
 	case OP_RENAME:
-		fprintf(f, "%s -> %s", c->name, op->name);
+		fprintf(f, "%s -> %s", display(c->name), display(op->name));
 		/* fall through to show the other changes */
 		/* FALLTHROUGH */
 	case OP_UPDATE: {
 		const char *sep = op->kind == OP_RENAME ? "; " : "";
 
 		if (op->kind == OP_UPDATE) {
-			fprintf(f, "%s ", c->name);
+			fprintf(f, "%s ", display(c->name));
 			sep = "";
 		}
 		if (op->kind == OP_UPDATE && (op->fields & EPITHET_FIELD_NAME)) {
-			fprintf(f, "%sname -> %s", sep, op->name);
+			fprintf(f, "%sname -> %s", sep, display(op->name));
 			sep = ", ";
 		}
 		if (op->fields & EPITHET_FIELD_COLOR) {
 			fprintf(f, "%scolor ", sep);
 			swatch(o, f, c->color);
-			fprintf(f, "%s -> ", c->color ? c->color : "none");
+			fprintf(f, "%s -> ", c->color ? display(c->color) : "none");
 			swatch(o, f, op->color);
-			fprintf(f, "%s", op->color);
+			fprintf(f, "%s", display(op->color));
 			sep = ", ";
 		}
 		if (op->fields & EPITHET_FIELD_DESCRIPTION) {
 			fprintf(f, "%sdescription \"%s\" -> \"%s\"", sep,
-				c->description ? c->description : "", op->description);
+				c->description ? display(c->description) : "", display(op->description));
 			sep = ", ";
 		}
 		if (op->fields & EPITHET_FIELD_EXCLUSIVE)
@@ -123,18 +123,18 @@ static void print_op(const struct run_options *o, FILE *f, const struct op *op,
 		break;
 	}
 	case OP_MERGE:
-		fprintf(f, "%s -> %s, then delete %s", c->name, op->into, c->name);
+		fprintf(f, "%s -> %s, then delete %s", display(c->name), display(op->into), display(c->name));
 		print_usage(f, op, orun);
 		break;
 	case OP_DELETE:
 	case OP_ARCHIVE:
-		fprintf(f, "%s%s", c->name, op->kind == OP_ARCHIVE ? " (archive)" : "");
+		fprintf(f, "%s%s", display(c->name), op->kind == OP_ARCHIVE ? " (archive)" : "");
 		print_usage(f, op, orun);
 		if (op->why)
-			fprintf(f, " [%s]", op->why);
+			fprintf(f, " [%s]", display(op->why));
 		break;
 	case OP_NOTICE:
-		fprintf(f, "%s", op->why);
+		fprintf(f, "%s", display(op->why));
 		break;
 	}
 	fputc('\n', f);
@@ -148,7 +148,7 @@ static const char *target_label(const struct target_run *tr)
 void output_plan(const struct run *run)
 {
 	const struct run_options *o = run->opt;
-	size_t changed = 0, repos = 0, by[OP_NOTICE + 1] = {0};
+	size_t changed = 0, repos = 0, by[OP_NOTICE + 1] = {0}, failed_targets = 0;
 
 	if (o->json || log_verbosity() < 0)
 		return;
@@ -158,6 +158,7 @@ void output_plan(const struct run *run)
 		if (tr->code) {
 			log_error("%s%s%s: %s", target_label(tr), tr->owner ? " " : "",
 				  tr->owner ? tr->owner : "", tr->error);
+			failed_targets++;
 			continue;
 		}
 		for (size_t j = 0; j < tr->n_repos; j++) {
@@ -179,13 +180,17 @@ void output_plan(const struct run *run)
 				continue;
 			}
 			changed += plan_changes(&r->plan) > 0;
-			printf("%s%s%s\n", o->color ? "\x1b[1m" : "", r->full, reset(o));
+			printf("%s%s%s\n", o->color ? "\x1b[1m" : "", display(r->full), reset(o));
 			for (size_t k = 0; k < r->plan.n; k++) {
 				print_op(o, stdout, &r->plan.ops[k], r->ops ? &r->ops[k] : NULL);
 				by[r->plan.ops[k].kind]++;
 			}
 		}
 	}
+	/* Every target failed (no owner, bad credentials): there is no plan,
+	 * and "no changes; 0 repos up to date" would read like success. */
+	if (failed_targets && !repos)
+		return;
 	printf("Plan: ");
 	if (!(by[OP_CREATE] + by[OP_UPDATE] + by[OP_RENAME] + by[OP_MERGE] + by[OP_DELETE] +
 	      by[OP_ARCHIVE])) {
@@ -556,14 +561,14 @@ static void list_one_label_human(const struct run *run, const char *key)
 				if (strcmp(r->labels[k].key, key) == 0)
 					l = &r->labels[k];
 			if (!l) {
-				printf("  %-40s (missing)\n", r->full);
+				printf("  %-40s (missing)\n", display(r->full));
 				continue;
 			}
-			printf("  %-40s ", r->full);
+			printf("  %-40s ", display(r->full));
 			swatch(run->opt, stdout, l->color);
-			printf("#%s  %s", l->color ? l->color : "------", l->name);
+			printf("#%s  %s", l->color ? display(l->color) : "------", display(l->name));
 			if (l->description && *l->description)
-				printf("  \"%s\"", l->description);
+				printf("  \"%s\"", display(l->description));
 			putchar('\n');
 		}
 	}
@@ -636,17 +641,17 @@ int output_list(const struct run *run)
 		json_object_object_add(doc, "repos", repos);
 		print_json(doc);
 	} else if (only) {
-		printf("%s: in %zu of %zu repos\n", o->list_name, inv.n ? inv.v[0].repos : 0, inv.repos);
+		printf("%s: in %zu of %zu repos\n", display(o->list_name), inv.n ? inv.v[0].repos : 0, inv.repos);
 		list_one_label_human(run, only);
 	} else {
 		for (size_t i = 0; i < inv.n; i++) {
 			struct seen *s = &inv.v[i];
 			size_t c = most(s->colors, s->n_colors);
 
-			printf("%-32s %4zu/%-4zu ", s->names[most(s->names, s->n_names)].value, s->repos,
+			printf("%-32s %4zu/%-4zu ", display(s->names[most(s->names, s->n_names)].value), s->repos,
 			       inv.repos);
 			swatch(o, stdout, s->colors[c].value);
-			printf("#%s", s->colors[c].value);
+			printf("#%s", display(s->colors[c].value));
 			if (drift(s)) {
 				printf("  drift:");
 				if (s->n_colors > 1)

@@ -161,3 +161,122 @@ long long now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* ---- showing forge text on a terminal ---- */
+
+/* Length of the UTF-8 sequence at @p and its code point, or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *p, uint32_t *cp)
+{
+	size_t n, i;
+	uint32_t c = p[0];
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		c &= 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		c &= 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		c &= 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+static bool bidi_control(uint32_t c)
+{
+	return c == 0x061c || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+	       (c >= 0x2066 && c <= 0x2069);
+}
+
+/* The escape of the sequence at @p (length *len) into @esc, or false when it
+ * is shown as it is. */
+static bool display_escape(const unsigned char *p, size_t *len, char esc[12])
+{
+	uint32_t cp;
+	size_t n = utf8_seq(p, &cp);
+
+	if (n == 0) {
+		*len = 1;
+		snprintf(esc, 12, "\\x%02x", p[0]);
+		return true;
+	}
+	*len = n;
+	if (cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x1b) {
+		snprintf(esc, 12, "\\%c", cp == '\t' ? 't' : cp == '\n' ? 'n' : cp == '\r' ? 'r' : 'e');
+		return true;
+	}
+	if (cp < 0x20 || cp == 0x7f) {
+		snprintf(esc, 12, "\\x%02x", (unsigned)cp);
+		return true;
+	}
+	if ((cp >= 0x80 && cp <= 0x9f) || bidi_control(cp)) {
+		snprintf(esc, 12, "\\u%04x", (unsigned)cp);
+		return true;
+	}
+	return false;
+}
+
+void display_buf(char *out, size_t n, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t o = 0, len, k;
+	char esc[12];
+
+	if (!n)
+		return;
+	while (*p) {
+		if (display_escape(p, &len, esc)) {
+			k = strlen(esc);
+			if (o + k >= n)
+				break;
+			memcpy(out + o, esc, k);
+		} else {
+			k = len;
+			if (o + k >= n)
+				break;
+			memcpy(out + o, p, k);
+		}
+		o += k;
+		p += len;
+	}
+	out[o] = '\0';
+}
+
+const char *display(const char *s)
+{
+	static char *ring[16];
+	static unsigned pos;
+	const unsigned char *p;
+	size_t len, n;
+	char esc[12];
+
+	if (!s)
+		return NULL;
+	for (p = (const unsigned char *)s; *p; p += len)
+		if (display_escape(p, &len, esc))
+			break;
+	if (!*p)
+		return s;
+	n = 4 * strlen(s) + 1;
+	pos = (pos + 1) % 16;
+	free(ring[pos]);
+	ring[pos] = xmalloc(n);
+	display_buf(ring[pos], n, s);
+	return ring[pos];
+}

@@ -45,4 +45,16 @@ bool glob_any(char *const *globs, const char *s, bool fold);
 /* Monotonic milliseconds. */
 long long now_ms(void);
 
+/*
+ * Text from a forge (label names, descriptions, repo names, error messages)
+ * made safe to show on a terminal: control characters (C0, DEL, C1),
+ * bidirectional controls and invalid UTF-8 become visible escapes ("\e",
+ * "\x07", "\u009b", "\u202e"); everything else is kept. display_buf always
+ * terminates @out (truncating); 4 * strlen(s) + 1 bytes always suffice.
+ * display() returns @s itself when it is safe, else an escaped copy that
+ * stays valid for the next 15 calls (main thread only). NULL gives NULL.
+ */
+void display_buf(char *out, size_t n, const char *s);
+const char *display(const char *s);
+
 #endif

@@ -22,7 +22,8 @@ Environment of every run (nothing else leaks from the caller):
   PATH, LANG/LC_ALL=C.UTF-8, TZ=UTC, TERM=dumb; a fresh HOME (temp dir) with
   XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_CACHE_HOME, XDG_DATA_HOME inside it;
   EPITHET_PLUGIN_PATH as set by meson; sanitizer/valgrind knobs
-  (ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS, MSAN_OPTIONS, MALLOC_PERTURB_);
+  (ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS, MSAN_OPTIONS, MALLOC_PERTURB_,
+  EPITHET_NO_DLCLOSE);
   NO_COLOR only with no_color=True; then the test's `env` (a value of None
   removes a variable).  No GH_TOKEN, GITHUB_TOKEN, EPITHET_TOKEN, proxies, ...
   unless the test passes them.
@@ -50,7 +51,8 @@ if FAKES not in sys.path:
 
 # Variables copied from the caller's environment; everything else is dropped.
 PASSTHROUGH = ("PATH", "EPITHET_PLUGIN_PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS",
-               "LSAN_OPTIONS", "MSAN_OPTIONS", "MALLOC_PERTURB_", "LD_LIBRARY_PATH")
+               "LSAN_OPTIONS", "MSAN_OPTIONS", "MALLOC_PERTURB_", "LD_LIBRARY_PATH",
+               "EPITHET_NO_DLCLOSE")
 
 _homes = []  # temp homes made by module-level run_epithet(), removed at exit
 

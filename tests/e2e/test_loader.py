@@ -5,10 +5,28 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import unittest
 
 import harness
 
 TEST_PLUGINS = os.environ.get("EPITHET_TEST_PLUGINS", "")
+SOURCE_ROOT = os.environ.get("EPITHET_SOURCE_ROOT", "")
+
+# A vtable that is wrong in one way the prebuilt test plugins do not cover,
+# compiled on the fly (-DNAME=..., -DDECLINE=1).
+MINI_PLUGIN = r"""
+#include <epithet/forge.h>
+static const struct epithet_forge f = {
+	.abi_major = EPITHET_FORGE_ABI_MAJOR, .abi_minor = EPITHET_FORGE_ABI_MINOR,
+	.struct_size = sizeof(struct epithet_forge), .name = NAME,
+};
+EPITHET_FORGE_ENTRY_DECL
+{
+	(void)host_abi_major; (void)host_abi_minor;
+	return DECLINE ? NULL : &f;
+}
+"""
 
 
 class TestLoader(harness.EpithetTestCase):
@@ -20,6 +38,23 @@ class TestLoader(harness.EpithetTestCase):
         shutil.copy(src, dst)
         os.chmod(dst, 0o755)
         return d, dst
+
+    def mini_plugin(self, name_expr, decline=False):
+        """A directory holding testforge.so built from MINI_PLUGIN."""
+        cc = shutil.which(os.environ.get("CC", "cc"))
+        if not cc or not SOURCE_ROOT:
+            raise unittest.SkipTest("no C compiler or EPITHET_SOURCE_ROOT")
+        d = self.tmpdir()
+        src = os.path.join(d, "mini.c")
+        with open(src, "w") as f:
+            f.write(MINI_PLUGIN)
+        dst = os.path.join(d, "testforge.so")
+        subprocess.run([cc, "-shared", "-fPIC", "-fvisibility=hidden", "-std=c11",
+                        "-I" + os.path.join(SOURCE_ROOT, "include"), "-DNAME=" + name_expr,
+                        "-DDECLINE=%d" % decline, src, "-o", dst], check=True)
+        os.remove(src)
+        os.chmod(dst, 0o755)
+        return d
 
     def run_forge(self, d, *extra):
         return self.run_epithet(["--forge", "testforge", "--org", "acme", "list"] + list(extra),
@@ -76,6 +111,46 @@ class TestLoader(harness.EpithetTestCase):
         res = self.run_forge(d)
         self.assert_rc(res, 69)
         self.assert_in_err(res, "name must be")
+
+    def test_empty_or_null_name_is_refused(self):
+        for expr in ('""', "NULL", '"../evil"', '"' + "x" * 65 + '"'):
+            res = self.run_forge(self.mini_plugin(expr))
+            self.assert_rc(res, 69)
+            self.assert_in_err(res, "malformed plugin: name must be")
+
+    def test_entry_returning_null_is_refused(self):
+        res = self.run_forge(self.mini_plugin('"testforge"', decline=True))
+        self.assert_rc(res, 69)
+        self.assert_in_err(res, "the plugin declined to work with this epithet (forge ABI 1.")
+
+    def test_first_of_two_plugins_of_one_name_wins(self):
+        good, _ = self.plugin_dir("good")
+        bad, bad_path = self.plugin_dir("bad-major")
+        res = self.run_forge(good + ":" + bad)
+        self.assert_rc(res, 1)  # the good one loaded; the later one is never looked at
+        self.assert_in_err(res, "testforge has no forge behind it")
+        # A refused first file is not silently replaced by a later good one.
+        res = self.run_forge(bad + ":" + good)
+        self.assert_rc(res, 69)
+        self.assert_in_err(res, bad_path)
+
+    def test_plugins_human_output_names_the_shadowing_plugin(self):
+        first, p1 = self.plugin_dir("good")
+        second, p2 = self.plugin_dir("good")
+        res = self.run_epithet(["plugins"], env={"EPITHET_PLUGIN_PATH": first + ":" + second})
+        self.assert_rc(res, 0)
+        self.assert_in_out(res, "from %s (EPITHET_PLUGIN_PATH)\n" % p1)
+        self.assert_in_out(res, "from %s (EPITHET_PLUGIN_PATH); shadowed by %s\n" % (p2, p1))
+
+    def test_plugins_says_a_refused_first_file_hides_a_later_one(self):
+        bad, p1 = self.plugin_dir("bad-major")
+        good, p2 = self.plugin_dir("good")
+        res = self.run_epithet(["plugins", "--output", "json"],
+                               env={"EPITHET_PLUGIN_PATH": bad + ":" + good})
+        self.assert_rc(res, 0)
+        found = {p["path"]: p for p in res.json()["plugins"]}
+        self.assertIn("plugin built for forge ABI 2.", found[p1]["error"])
+        self.assertEqual(found[p2]["shadowed_by"], p1)
 
     def test_group_or_world_writable_file_is_refused(self):
         d, path = self.plugin_dir("good")
