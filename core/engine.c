@@ -303,6 +303,50 @@ static void read_labels(struct target_run *tr, int jobs)
 	log_progress_done();
 }
 
+/*
+ * On forges with owner-level labels, a repo also shows its owner's labels,
+ * and a repo label may share a name with one (names are not unique there).
+ * When the target manages repo labels, each repo's set gets the owner's
+ * labels flagged EPITHET_LABEL_OWNER, so that the planner reports such
+ * duplicates and never creates a repo label shadowing an owner label. One
+ * extra read per target.
+ */
+static void add_owner_labels(struct target_run *tr)
+{
+	struct repo_run owner = {0};
+
+	if (tr->code || tr->t->org_labels || !tr->owner ||
+	    !(tr->plugin->forge->capabilities & EPITHET_CAP_ORG_LABELS))
+		return;
+	owner.owner = tr->owner;
+	read_one(tr, &owner);
+	if (owner.read_code) {
+		log_warn("%s: cannot read the owner-level labels: %s", tr->owner, owner.read_error);
+	} else {
+		for (size_t j = 0; j < tr->n_repos; j++) {
+			struct repo_run *r = &tr->repos[j];
+
+			for (size_t k = 0; k < owner.n_labels && !r->read_code; k++) {
+				struct label *l;
+
+				grow(&r->labels, &r->cap_labels, r->n_labels + 1, sizeof(*r->labels));
+				l = &r->labels[r->n_labels++];
+				*l = owner.labels[k];
+				l->name = xstrdup(l->name);
+				l->color = xstrdup(l->color);
+				l->description = xstrdup(l->description);
+				l->id = xstrdup(l->id);
+				l->key = xstrdup(l->key);
+				l->flags |= EPITHET_LABEL_OWNER;
+			}
+		}
+	}
+	for (size_t k = 0; k < owner.n_labels; k++)
+		label_finish(&owner.labels[k]);
+	free(owner.labels);
+	free(owner.read_error);
+}
+
 /* ---- sessions ---- */
 
 static int open_target(struct run *run, struct target_run *tr)
@@ -1017,6 +1061,8 @@ int engine_run(const struct run_options *o, const struct desired *want_in,
 		if (select_repos(tr) != 0)
 			continue;
 		read_labels(tr, o->jobs > 0 ? o->jobs : 4);
+		if (!reads_only)
+			add_owner_labels(tr);
 	}
 
 	if (reads_only) {

@@ -70,6 +70,20 @@ static void diff_fields(const struct want_label *w, const struct label *have, ui
 	}
 }
 
+/* Would @have need any change to be what @w asks? */
+static bool diff_needed(const struct want_label *w, const struct label *have, uint64_t caps)
+{
+	struct op tmp = {0};
+	bool needed;
+
+	diff_fields(w, have, caps, false, &tmp);
+	needed = tmp.fields != 0;
+	free(tmp.name);
+	free(tmp.color);
+	free(tmp.description);
+	return needed;
+}
+
 static bool matched_by_want(const struct desired *want, const struct label *l)
 {
 	for (size_t i = 0; i < want->n_labels; i++) {
@@ -93,8 +107,20 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 	struct op *op;
 
 	if (nh > 1) {
-		notice(out, have[0], xasprintf("%s: %zu labels have this name; left alone, "
-					       "resolve the duplicates first", w->name, nh));
+		bool owner = (have[0]->flags | have[1]->flags) & EPITHET_LABEL_OWNER;
+
+		notice(out, have[0], xasprintf("%s: %zu labels have this name%s; left alone, "
+					       "resolve the duplicates first", w->name, nh,
+					       owner ? " (a repo label and an owner-level label)" : ""));
+		return;
+	}
+	if (nh == 1 && (have[0]->flags & EPITHET_LABEL_OWNER)) {
+		/* The owner's label already serves this repo: a repo label of
+		 * the same name would be a duplicate, and changing the owner's
+		 * label is the owner-level target's job (org_labels). */
+		if (w->remove || diff_needed(w, have[0], o->caps))
+			notice(out, have[0], xasprintf("%s is an owner-level label here; manage it "
+						       "with org_labels (--org-labels)", w->name));
 		return;
 	}
 	if (w->remove) {
@@ -108,7 +134,7 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 		const struct label *al[2];
 		size_t na = find(cur, n_cur, w->alias_keys[a], al, 2);
 
-		if (na == 0 || (nh == 1 && al[0] == have[0]))
+		if (na == 0 || (nh == 1 && al[0] == have[0]) || (al[0]->flags & EPITHET_LABEL_OWNER))
 			continue;
 		if (na > 1) {
 			notice(out, al[0], xasprintf("%s: %zu labels have this name; left alone, "

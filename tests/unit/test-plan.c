@@ -386,6 +386,40 @@ static void test_exclusive_only_where_supported(void **state)
 	assert_int_equal(f->plan.n, 0);
 }
 
+static void test_owner_label_is_not_duplicated_per_repo(void **state)
+{
+	struct fixture *f = *state;
+
+	have(f, "shared", "111111", NULL);
+	f->cur[0].flags |= EPITHET_LABEL_OWNER;
+	want(f, "shared", "111111", NULL);
+	run(f);
+	assert_int_equal(f->plan.n, 0); /* served by the owner's label: no create */
+	want(f, "Shared", "222222", NULL);
+	plan_finish(&f->plan);
+	f->want.n_labels = 1;
+	f->wl[0].color[0] = '2';
+	run(f);
+	assert_int_equal(f->plan.n, 1);
+	assert_int_equal(f->plan.ops[0].kind, OP_NOTICE);
+	assert_non_null(strstr(f->plan.ops[0].why, "owner-level"));
+}
+
+static void test_repo_label_shadowing_owner_label_is_reported(void **state)
+{
+	struct fixture *f = *state;
+
+	have(f, "shared", "111111", NULL);
+	have(f, "shared", "111111", NULL);
+	f->cur[1].flags |= EPITHET_LABEL_OWNER;
+	want(f, "shared", "111111", NULL);
+	f->opts.prune = true;
+	run(f);
+	assert_int_equal(f->plan.n, 1);
+	assert_int_equal(f->plan.ops[0].kind, OP_NOTICE);
+	assert_non_null(strstr(f->plan.ops[0].why, "owner-level label"));
+}
+
 static void test_restore_for_undo(void **state)
 {
 	struct fixture *f = *state;
@@ -444,6 +478,8 @@ int main(void)
 		T(test_duplicates_are_reported_never_picked),
 		T(test_rename_command_does_not_create),
 		T(test_exclusive_only_where_supported),
+		T(test_owner_label_is_not_duplicated_per_repo),
+		T(test_repo_label_shadowing_owner_label_is_reported),
 		T(test_restore_for_undo),
 		T(test_restore_is_idempotent),
 	};
