@@ -271,23 +271,23 @@ static int impl_open(const struct epithet_host *host, const struct epithet_forge
 		n--;
 	if (n == 0) {
 		rc = fail(s, err, EPITHET_EINVALID, 0, "myforge needs --url URL (or --api-url URL)");
-		goto fail;
+		goto error;
 	}
 	s->api_root = malloc(n + sizeof("/api"));
 	if (s->api_root == NULL) {
 		rc = fail(s, err, EPITHET_ENOMEM, 0, "out of memory");
-		goto fail;
+		goto error;
 	}
 	snprintf(s->api_root, n + sizeof("/api"), "%.*s%s", (int)n, url,
 		 cfg->api_url ? "" : "/api");
 	ep.api_root = s->api_root;
 	rc = host->set_endpoint(host->host_data, &ep, err);
 	if (rc != 0)
-		goto fail;
+		goto error;
 	info->display = s->api_root; /* valid until close() */
 	*out = s;
 	return 0;
-fail:
+error:
 	impl_close(s);
 	return rc;
 }

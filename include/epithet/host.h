@@ -148,6 +148,13 @@ enum epithet_http_flags {
 	EPITHET_HTTP_NO_RETRY = 1u << 1,
 	/** Do not use or fill the conditional-request (ETag) cache. */
 	EPITHET_HTTP_NO_CACHE = 1u << 2,
+	/** The request only reads, whatever its method: a query sent as a
+	 *  POST (GraphQL). The host does not pace it or count it as a write,
+	 *  sends it in a dry run, and may retry it like a GET. Only GETs are
+	 *  cached. A host that does not know the flag treats such a request as
+	 *  a write (paced; refused in a dry run), so a plugin must cope with
+	 *  that refusal, e.g. by falling back to plain GETs. */
+	EPITHET_HTTP_READ_ONLY = 1u << 3,
 };
 
 /**
