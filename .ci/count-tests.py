@@ -4,13 +4,24 @@
 
 meson's summary counts test programs; this counts the cases inside them, from
 meson's testlog.txt: TAP lines (cmocka, the check scripts) and the closing
-lines of Python unittest modules. A program with neither counts as one case."""
+lines of Python unittest modules. A program with neither counts as one case.
+
+    count-tests.py [--extra PASSED FAILED] TESTLOG...
+
+sums several logs (each stage of .ci/run writes one) and, with --extra,
+cases counted elsewhere (the fuzz runs)."""
 import re
 import sys
 
-text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-sections = re.split(r"(?m)^=+ \d+/\d+ =+$", text)[1:]
+args = sys.argv[1:]
 passed = failed = skipped = 0
+if args[:1] == ["--extra"]:
+    passed, failed = int(args[1]), int(args[2])
+    args = args[3:]
+sections = []
+for path in args:
+    text = open(path, encoding="utf-8", errors="replace").read()
+    sections += re.split(r"(?m)^=+ \d+/\d+ =+$", text)[1:]
 for sec in sections:
     result = re.search(r"(?m)^result:\s+(.*)$", sec)
     ok = result and result.group(1).strip() in ("exit status 0", "passed")

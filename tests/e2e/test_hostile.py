@@ -145,7 +145,7 @@ class TestNotJson(HostileCase):
         res = self.sync(gh)
         self.assert_rc(res, 1)
         self.assert_in_err(res, "acme")
-        self.assertEqual(gh.writes(), [])
+        self.assertEqual([w for w in gh.writes() if "/labels" in w.path], [])
 
 
 class TestWrongShape(HostileCase):
@@ -177,7 +177,7 @@ class TestWrongShape(HostileCase):
                                if req.path.endswith("/repos") else None)
         res = self.sync(gh)
         self.assert_rc(res, 1)
-        self.assertEqual(gh.writes(), [])
+        self.assertEqual([w for w in gh.writes() if "/labels" in w.path], [])
 
 
 class TestHugeBodies(HostileCase):
@@ -316,7 +316,8 @@ class TestLinkHeaders(HostileCase):
 
     def test_link_over_the_header_size_limit_fails_that_repo(self):
         # libcurl refuses a header line over 100 KiB: r2 fails, the rest is done
-        self.link_case('<http://127.0.0.1:1/x>; rel="prev", ' * 5000, pattern=r"acme/r2")
+        self.link_case('<http://127.0.0.1:1/x>; rel="prev", ' * 5000,
+                       pattern=r"acme/r2: .*response header too large")
 
     def test_unterminated_link(self):
         gh, res = self.link_case('<http://127.0.0.1/repos/acme/r2/labels?page=2; rel="next"',
