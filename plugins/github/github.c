@@ -23,6 +23,7 @@
 #include <json.h>
 
 #include "epithet/forge.h"
+#include "github-graphql.h"
 #include "github-parse.h"
 
 #define GH_DOTCOM_API "https://api.github.com"
@@ -37,6 +38,7 @@ struct epithet_forge_session {
 	const struct epithet_host *host;
 	char *api_root;     /* REST root, no trailing '/' */
 	char *display;      /* web-ish URL for messages (info->display) */
+	char *graphql_url;  /* GraphQL endpoint, for list_labels_many (github-graphql.c) */
 	bool ghes;          /* GitHub Enterprise Server: its own tokens, no pacing */
 };
 
@@ -582,6 +584,7 @@ static void session_free(struct epithet_forge_session *s)
 	}
 	free(s->display);
 	free(s->api_root);
+	free(s->graphql_url);
 	free(s);
 }
 
@@ -614,6 +617,16 @@ static int impl_open(const struct epithet_host *host, const struct epithet_forge
 	s->host = host;
 	rc = resolve_target(s, cfg, err);
 	if (rc != 0) {
+		goto fail;
+	}
+	/* GITHUB_GRAPHQL_URL goes with GITHUB_API_URL (GitHub Actions sets
+	 * both), so only when neither --api-url nor --url chose the root. */
+	s->graphql_url = gh_graphql_endpoint(s->api_root,
+		(cfg == NULL || ((cfg->api_url == NULL || cfg->api_url[0] == '\0') &&
+				 (cfg->url == NULL || cfg->url[0] == '\0')))
+		? getenv("GITHUB_GRAPHQL_URL") : NULL);
+	if (s->graphql_url == NULL) {
+		rc = out_of_memory(s, err);
 		goto fail;
 	}
 
@@ -977,15 +990,26 @@ cleanup:
 	return rc;
 }
 
+static int impl_list_labels_many(epithet_forge_session *s, const struct epithet_repo *const *repos,
+				  size_t n_repos, epithet_batch_label_cb cb, void *payload,
+				  struct epithet_error *err)
+{
+	return gh_graphql_list_labels_many(s->host, s->graphql_url, repos, n_repos, cb, payload,
+					   err);
+}
+
 static const struct epithet_forge github_forge = {
 	.abi_major = EPITHET_FORGE_ABI_MAJOR,
 	.abi_minor = EPITHET_FORGE_ABI_MINOR,
 	.struct_size = sizeof(struct epithet_forge),
 	.name = "github",
 	.version = "0.1.0",
-	.description = "GitHub (api.github.com) and GitHub Enterprise Server, REST API",
+	.description = "GitHub (api.github.com) and GitHub Enterprise Server, REST and GraphQL",
+	/* No EPITHET_CAP_LABEL_COUNTS: counts would make each GraphQL read cost
+	 * 2 points per repository instead of 1 per 100 (github-graphql.c). */
 	.capabilities = EPITHET_CAP_DESCRIPTION | EPITHET_CAP_RENAME |
-			EPITHET_CAP_ISSUE_LABELS | EPITHET_CAP_UNIQUE_NAMES,
+			EPITHET_CAP_ISSUE_LABELS | EPITHET_CAP_UNIQUE_NAMES |
+			EPITHET_CAP_BATCH_READ,
 	.name_max = 50,
 	.description_max = 100,
 	.open = impl_open,
@@ -998,7 +1022,7 @@ static const struct epithet_forge github_forge = {
 	.delete_label = impl_delete_label,
 	.list_labelled = impl_list_labelled,
 	.add_label = impl_add_label,
-	.list_labels_many = NULL,
+	.list_labels_many = impl_list_labels_many,
 };
 
 EPITHET_FORGE_ENTRY_DECL

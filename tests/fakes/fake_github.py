@@ -31,8 +31,12 @@ GHES (ghes=True): REST under /api/v3, GraphQL path /api/graphql, anything
   default (no x-ratelimit-* headers, /api/v3/rate_limit is 404 "Rate limiting
   is not enabled."); /meta has installed_version; responses carry
   x-github-enterprise-version.
-GraphQL is not implemented: its path answers 404 (401 without a token) unless
-  `gh.graphql_handler = callable(req) -> Response` is set.
+GraphQL (graphql=True; off by default, so tests written against REST reads
+  keep them): the label-reading subset of GitHub's schema with GitHub's error
+  shapes (HTTP 200 + errors[]), pagination rules, node limit and cost, on
+  its own "graphql" budget (see fake_github_graphql.py).  Off, its path
+  answers 404 (401 without a token) unless `gh.graphql_handler =
+  callable(req) -> Response` is set (the handler wins either way).
 
 Implemented endpoints (REST root relative)
 ------------------------------------------
@@ -85,7 +89,7 @@ format (plus label/repo ids) after the server stops.
 Command line
 ------------
   python3 fake_github.py --state STATE.json [--ghes] [--token T] [--port 0]
-      [--port-file F] [--latency MS] [--dump FILE] [--log FILE]
+      [--port-file F] [--latency MS] [--graphql] [--dump FILE] [--log FILE]
 Serves until SIGTERM/SIGINT, then writes the final state (--dump) and the
 request log (--log, a JSON list) and exits 0.  Prints the URL on stdout.
 """
@@ -103,6 +107,7 @@ import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fakeforge import (FakeForge, Response, basic_auth_password,  # noqa: E402
                        remove_dot_segments, split_path)
+import fake_github_graphql  # noqa: E402
 
 __all__ = ["FakeGitHub", "Response", "SECONDARY_RATE_LIMIT_BODY"]
 
@@ -260,6 +265,8 @@ class FakeGitHub(FakeForge):
     require_api_headers  answer 400 when Accept or X-GitHub-Api-Version is
                 missing (the real server doesn't; use missing_api_headers())
     ghes_version  reported by GHES /meta and x-github-enterprise-version
+    graphql     answer GraphQL queries (fake_github_graphql.py); default off
+    graphql_rate_limit  the token's GraphQL budget (points per hour)
     """
 
     server_header = "GitHub.com"
@@ -267,7 +274,8 @@ class FakeGitHub(FakeForge):
     def __init__(self, token="tkn", ghes=False, login="epithet-bot", rate_limit=5000,
                  anon_rate_limit=60, rate_limiting=None, rate_limit_status=403,
                  require_api_headers=False, ghes_version="3.19.0",
-                 host="127.0.0.1", port=0, latency=0.0):
+                 host="127.0.0.1", port=0, latency=0.0, graphql=False,
+                 graphql_rate_limit=5000):
         super().__init__(host=host, port=port, latency=latency)
         self.token = token
         self.ghes = ghes
@@ -277,9 +285,11 @@ class FakeGitHub(FakeForge):
         self.require_api_headers = require_api_headers
         self.ghes_version = ghes_version
         self.graphql_handler = None
+        self.graphql = graphql
         if ghes:
             self.server_header = "GitHub.com"  # GHES says the same
-        self._buckets = {"token": _Bucket(rate_limit), "anon": _Bucket(anon_rate_limit)}
+        self._buckets = {"token": _Bucket(rate_limit), "anon": _Bucket(anon_rate_limit),
+                         "graphql": _Bucket(graphql_rate_limit)}
         self._owners = {}    # casefold login -> Owner
         self._repos = {}     # (casefold owner, casefold name) -> Repo
         self._repo_ids = {}  # id -> Repo
@@ -371,6 +381,13 @@ class FakeGitHub(FakeForge):
                                      state, pull, ids)
             return number
 
+    def delete_repo(self, owner, repo):
+        """Remove a repo (as if deleted on GitHub): its URLs answer 404."""
+        with self.lock:
+            r = self._repo(owner, repo)
+            del self._repos[(owner.casefold(), repo.casefold())]
+            del self._repo_ids[r.id]
+
     def set_archived(self, owner, repo, archived=True):
         with self.lock:
             self._repo(owner, repo).archived = archived
@@ -384,10 +401,13 @@ class FakeGitHub(FakeForge):
             self._repos[(owner.casefold(), new.casefold())] = r
             self._moved[(owner.casefold(), old.casefold())] = r
 
-    def set_rate_limit(self, remaining=None, limit=None, reset_in=None, anonymous=False):
-        """Adjust the token's (or the anonymous) primary budget."""
+    def set_rate_limit(self, remaining=None, limit=None, reset_in=None, anonymous=False,
+                       resource="core"):
+        """Adjust the token's (or the anonymous) primary budget; resource="graphql":
+        the token's GraphQL budget."""
         with self.lock:
-            b = self._buckets["anon" if anonymous else "token"]
+            b = self._buckets["graphql" if resource == "graphql" else
+                              "anon" if anonymous else "token"]
             if limit is not None:
                 b.limit = limit
                 if remaining is None:
@@ -397,10 +417,12 @@ class FakeGitHub(FakeForge):
             if reset_in is not None:
                 b.reset = int(time.time() + reset_in)
 
-    def rate_limit_state(self, anonymous=False):
-        """{"limit","remaining","used","reset"} of the token's budget."""
+    def rate_limit_state(self, anonymous=False, resource="core"):
+        """{"limit","remaining","used","reset"} of the token's budget (resource=
+        "graphql": of its GraphQL budget)."""
         with self.lock:
-            b = self._buckets["anon" if anonymous else "token"]
+            b = self._buckets["graphql" if resource == "graphql" else
+                              "anon" if anonymous else "token"]
             b.refresh()
             return {"limit": b.limit, "remaining": b.remaining, "used": b.used, "reset": b.reset}
 
@@ -442,6 +464,29 @@ class FakeGitHub(FakeForge):
             return {"id": r.id, "name": r.name, "full_name": r.full_name,
                     "archived": r.archived, "private": r.private, "fork": r.fork,
                     "topics": list(r.topics)}
+
+    def is_graphql(self, req):
+        """Whether a logged request went to the GraphQL endpoint."""
+        return req.path == ("/api/graphql" if self.ghes else "/graphql")
+
+    @staticmethod
+    def _is_query(req):
+        body = req.body if isinstance(req.body, dict) else {}
+        text = body.get("query")
+        if not isinstance(text, str):
+            return True  # nothing that could change anything
+        text = re.sub(r"(?m)#.*$", "", text).lstrip()
+        return not text.startswith(("mutation", "subscription"))
+
+    def graphql_requests(self):
+        """The logged requests to the GraphQL endpoint."""
+        return [r for r in self.requests if self.is_graphql(r)]
+
+    def writes(self):
+        """The logged requests that may change something: not GET/HEAD/OPTIONS,
+        and not a GraphQL query (a POST that only reads)."""
+        return [r for r in super().writes()
+                if not (self.is_graphql(r) and r.method == "POST" and self._is_query(r))]
 
     def missing_api_headers(self):
         """Logged API requests lacking Accept or X-GitHub-Api-Version."""
@@ -728,7 +773,8 @@ class FakeGitHub(FakeForge):
             return self._error(401, "Bad credentials")
 
         with self.lock:
-            rate_free = segs in (["rate_limit"],)
+            # /rate_limit is free; GraphQL draws from its own budget
+            rate_free = segs in (["rate_limit"],) or graphql
             bucket = self._buckets["token" if req.gh_ident == "token" else "anon"]
             bucket.refresh()
             if self.rate_limiting and not rate_free and bucket.remaining <= 0:
@@ -736,6 +782,14 @@ class FakeGitHub(FakeForge):
 
             if graphql:
                 resp = self._graphql(req)
+                if self.rate_limiting and req.gh_ident == "token":
+                    g = self._buckets["graphql"]
+                    g.refresh()
+                    resp.headers.update({"x-ratelimit-limit": str(g.limit),
+                                         "x-ratelimit-remaining": str(g.remaining),
+                                         "x-ratelimit-reset": str(g.reset),
+                                         "x-ratelimit-used": str(g.used),
+                                         "x-ratelimit-resource": "graphql"})
             elif segs is None:
                 resp = self._not_found()
             else:
@@ -795,7 +849,17 @@ class FakeGitHub(FakeForge):
                                      "forming-calls-with-graphql#authenticating-with-graphql"})
         if self.graphql_handler:
             return self.graphql_handler(req)
-        return self._error(404, "Not Found (fake_github: GraphQL is not implemented)")
+        if not self.graphql:
+            return self._error(404, "Not Found (fake_github: GraphQL is off; FakeGitHub(graphql=True))")
+        if req.method != "POST":
+            return self._error(404, "Not Found")
+        if req.json_error is not None:
+            return self._error(400, "Problems parsing JSON")
+        status, body = fake_github_graphql.execute(
+            self, req, req.body, self._buckets["graphql"] if self.rate_limiting else None)
+        return Response.json(status, body)
+
+    _gql_node_id = staticmethod(_node_id)
 
     # ---- routing ----------------------------------------------------------------
 
@@ -936,7 +1000,7 @@ class FakeGitHub(FakeForge):
         body = {"resources": {
             "core": core,
             "search": {"limit": 30, "used": 0, "remaining": 30, "reset": reset},
-            "graphql": {"limit": 5000, "used": 0, "remaining": 5000, "reset": reset + 3540},
+            "graphql": self.rate_limit_state(resource="graphql"),
             "integration_manifest": {"limit": 5000, "used": 0, "remaining": 5000, "reset": reset + 3540},
             "code_search": {"limit": 10, "used": 0, "remaining": 10, "reset": reset},
         }}
@@ -1209,12 +1273,14 @@ def main(argv=None):
     ap.add_argument("--port-file", help="write the port number here once listening")
     ap.add_argument("--latency", type=float, default=0.0, help="milliseconds per request")
     ap.add_argument("--rate-limit", type=int, default=5000, help="token budget per hour")
+    ap.add_argument("--graphql", action="store_true", help="answer GraphQL queries")
     ap.add_argument("--dump", help="write the final state here on exit")
     ap.add_argument("--log", help="write the request log (JSON list) here on exit")
     a = ap.parse_args(argv)
 
     gh = FakeGitHub(token=a.token, ghes=a.ghes, rate_limit=a.rate_limit,
-                    host=a.host, port=a.port, latency=a.latency / 1000.0)
+                    host=a.host, port=a.port, latency=a.latency / 1000.0,
+                    graphql=a.graphql)
     if a.state:
         with open(a.state, encoding="utf-8") as f:
             state = json.load(f)

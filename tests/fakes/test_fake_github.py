@@ -845,6 +845,199 @@ class TestCommandLine(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------------
+LABELS_Q = ("query($o0:String!,$n0:String!,$o1:String!,$n1:String!){"
+            "r0:repository(owner:$o0,name:$n0){labels(first:100){nodes{name color description}"
+            "pageInfo{hasNextPage endCursor}}}"
+            "r1:repository(owner:$o1,name:$n1){labels(first:100){nodes{name color description}"
+            "pageInfo{hasNextPage endCursor}}}}")
+
+
+class TestGraphQL(unittest.TestCase):
+    """FakeGitHub(graphql=True): the label-reading subset, GitHub's rules (CONTRACTS 1.6,
+    trap 16): errors in HTTP 200, pagination bounds, node limit, cost on its own budget."""
+
+    ghes = False
+    rate_limiting = None
+    maxDiff = None
+
+    def setUp(self):
+        self.gh = FakeGitHub(token=TOKEN, ghes=self.ghes, graphql=True,
+                             rate_limiting=self.rate_limiting)
+        self.gh.start()
+        self.addCleanup(self.gh.stop)
+        self.gh.add_repo("acme", "r1", labels=[
+            {"name": "bug", "color": "d73a4a", "description": "Something isn't working"},
+            {"name": "help wanted", "color": "008672", "description": None}],
+            issues=[{"number": 1, "labels": ["bug"]},
+                    {"number": 2, "labels": ["bug", "help wanted"], "pull": True},
+                    {"number": 3, "labels": ["help wanted"], "state": "closed"}])
+        self.gh.add_repo("acme", "many", labels=["l%03d" % i for i in range(130)])
+        self.c = Client(self.gh)
+        self.addCleanup(self.c.close)
+        self.path = "/api/graphql" if self.ghes else "/graphql"
+
+    def gql(self, query, variables=None, client=None):
+        body = {"query": query}
+        if variables is not None:
+            body["variables"] = variables
+        return (client or self.c).req("POST", self.path, body, prefix="")
+
+    def test_labels_of_two_repos_with_aliases_and_variables(self):
+        r = self.gql(LABELS_Q, {"o0": "acme", "n0": "r1", "o1": "ACME", "n1": "many"})
+        self.assertEqual(r.status, 200, r)
+        self.assertNotIn("errors", r.body)
+        r1 = r.body["data"]["r0"]["labels"]
+        self.assertEqual(r1["nodes"], [
+            {"name": "bug", "color": "d73a4a", "description": "Something isn't working"},
+            {"name": "help wanted", "color": "008672", "description": None}])
+        self.assertEqual(r1["pageInfo"]["hasNextPage"], False)
+        many = r.body["data"]["r1"]["labels"]
+        self.assertEqual(len(many["nodes"]), 100)
+        self.assertTrue(many["pageInfo"]["hasNextPage"])
+        # the next page, after the cursor
+        q = ("query($o:String!,$n:String!,$a:String!){r0:repository(owner:$o,name:$n){"
+             "labels(first:100,after:$a){nodes{name} pageInfo{hasNextPage endCursor}}}}")
+        r = self.gql(q, {"o": "acme", "n": "many", "a": many["pageInfo"]["endCursor"]})
+        nodes = r.body["data"]["r0"]["labels"]["nodes"]
+        self.assertEqual([n["name"] for n in nodes], ["l%03d" % i for i in range(100, 130)])
+        self.assertFalse(r.body["data"]["r0"]["labels"]["pageInfo"]["hasNextPage"])
+
+    def test_counts_ids_and_other_fields(self):
+        q = ('{ repository(owner: "acme", name: "r1") { nameWithOwner isArchived '
+             'labels(first: 10, orderBy: {field: NAME, direction: DESC}) { totalCount '
+             'edges { cursor node { id name isDefault issues { totalCount } '
+             'open: issues(states: [OPEN]) { totalCount } pullRequests { totalCount } } } } } '
+             'rateLimit { cost remaining limit nodeCount } }')
+        r = self.gql(q)
+        self.assertNotIn("errors", r.body, r)
+        repo = r.body["data"]["repository"]
+        self.assertEqual((repo["nameWithOwner"], repo["isArchived"]), ("acme/r1", False))
+        labels = repo["labels"]
+        self.assertEqual(labels["totalCount"], 2)
+        nodes = [e["node"] for e in labels["edges"]]
+        self.assertEqual([n["name"] for n in nodes], ["help wanted", "bug"])
+        hw, bug = nodes
+        self.assertEqual((bug["issues"]["totalCount"], bug["open"]["totalCount"],
+                          bug["pullRequests"]["totalCount"]), (1, 1, 1))
+        self.assertEqual((hw["issues"]["totalCount"], hw["open"]["totalCount"],
+                          hw["pullRequests"]["totalCount"]), (1, 0, 1))
+        self.assertTrue(bug["id"].startswith("LA_"))
+        # labels 1 + per label (10) x 3 count connections: 31 requests -> 0.31 -> min 1
+        self.assertEqual(r.body["data"]["rateLimit"]["cost"], 1)
+        self.assertEqual(r.body["data"]["rateLimit"]["nodeCount"], 10)
+
+    def test_cost_and_its_own_budget(self):
+        core_before = self.gh.rate_limit_state()["remaining"]
+        r = self.gql(LABELS_Q, {"o0": "acme", "n0": "r1", "o1": "acme", "n1": "many"})
+        self.assertEqual(r.headers["x-ratelimit-resource"], "graphql")
+        self.assertEqual(r.headers["x-ratelimit-remaining"], "4999")
+        self.assertEqual(self.gh.rate_limit_state(resource="graphql")["used"], 1)
+        self.assertEqual(self.gh.rate_limit_state()["remaining"], core_before)  # REST untouched
+        # 100 repos x (labels + 100 x (issues + pullRequests)) = 20,100 requests -> 201 points
+        aliases = "".join(
+            'r%d: repository(owner: "acme", name: "r1") { labels(first: 100) { nodes { name '
+            'issues { totalCount } pullRequests { totalCount } } } } ' % i for i in range(100))
+        r = self.gql("{ %s rateLimit { cost } }" % aliases)
+        self.assertEqual(r.body["data"]["rateLimit"]["cost"], 201)
+        self.assertEqual(self.gh.rate_limit_state(resource="graphql")["used"], 202)
+        # without the counts the same read is 1 point
+        aliases = "".join('r%d: repository(owner: "acme", name: "r1") { labels(first: 100) '
+                          '{ nodes { name } } } ' % i for i in range(149))
+        r = self.gql("{ %s rateLimit { cost } }" % aliases)
+        self.assertEqual(r.body["data"]["rateLimit"]["cost"], 1)  # 149 / 100 rounds to 1
+        r = self.c.get("/rate_limit")
+        self.assertEqual(r.body["resources"]["graphql"]["used"], 203)
+
+    def test_rate_limited_is_http_200(self):
+        self.gh.set_rate_limit(remaining=0, resource="graphql")
+        r = self.gql(LABELS_Q, {"o0": "acme", "n0": "r1", "o1": "acme", "n1": "many"})
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.body["errors"][0]["type"], "RATE_LIMITED")
+        self.assertNotIn("data", r.body)
+        self.assertEqual(r.headers["x-ratelimit-remaining"], "0")
+        # REST still works: a separate budget
+        self.assertEqual(self.c.get("/repos/acme/r1/labels").status, 200)
+
+    def test_not_found_fails_only_its_alias(self):
+        r = self.gql(LABELS_Q, {"o0": "acme", "n0": "nope", "o1": "acme", "n1": "r1"})
+        self.assertEqual(r.status, 200)
+        self.assertIsNone(r.body["data"]["r0"])
+        self.assertEqual(len(r.body["data"]["r1"]["labels"]["nodes"]), 2)
+        (e,) = r.body["errors"]
+        self.assertEqual((e["type"], e["path"]), ("NOT_FOUND", ["r0"]))
+        self.assertEqual(e["message"], "Could not resolve to a Repository with the name 'acme/nope'.")
+        self.assertEqual(e["locations"][0]["line"], 1)
+
+    def test_validation_and_pagination_errors(self):
+        def first_error(q, v=None):
+            r = self.gql(q, v)
+            self.assertEqual(r.status, 200, r)
+            return r.body["errors"][0]
+
+        e = first_error('{ repository(owner: "acme", name: "r1") { labels(first: 5) { nodes { nam } } } }')
+        self.assertEqual(e["message"], "Field 'nam' doesn't exist on type 'Label'")
+        self.assertEqual(e["extensions"]["code"], "undefinedField")
+        e = first_error('{ repository(owner: "acme", name: "r1") { labels { nodes { name } } } }')
+        self.assertEqual(e["type"], "MISSING_PAGINATION_BOUNDARIES")
+        e = first_error('{ repository(owner: "acme", name: "r1") { labels(first: 101) { nodes { name } } } }')
+        self.assertEqual(e["type"], "EXCESSIVE_PAGINATION")
+        e = first_error("query($o:String!){ repository(owner: $o, name: $n) { name } }", {"o": "acme"})
+        self.assertEqual(e["extensions"]["code"], "variableNotDefined")
+        e = first_error("query($o:String!){ repository(owner: $o, name: \"r1\") { name } }", {})
+        self.assertEqual(e["extensions"]["code"], "variableMismatch")
+        e = first_error('{ repository(owner: "acme") { name } }')
+        self.assertEqual(e["extensions"]["code"], "missingRequiredArguments")
+        e = first_error("{ repository(owner: \"acme\", name: \"r1\") { labels(first: 1) }")
+        self.assertTrue(e["message"].startswith("Parse error"), e)
+        e = first_error('{ repository(owner: "acme", name: "r1") { labels(first: 1, after: "bogus") '
+                        '{ nodes { name } } } }')
+        self.assertEqual(e["type"], "INVALID_CURSOR_ARGUMENTS")
+        e = first_error("mutation { x }")
+        self.assertIn("only queries", e["message"])
+        # a query asking for more than 500,000 nodes
+        deep = "".join('r%d: repository(owner: "acme", name: "r1") { labels(first: 100) { nodes { '
+                       'issues(first: 100) { totalCount } } } } ' % i for i in range(51))
+        e = first_error("{ %s }" % deep)
+        self.assertEqual(e["type"], "MAX_NODE_LIMIT_EXCEEDED")
+        r = self.c.req("POST", self.path, raw=b"{not json", prefix="",
+                       headers={"Content-Type": "application/json"})
+        self.assertEqual(r.status, 400)
+        r = self.c.req("POST", self.path, {"variables": {}}, prefix="")
+        self.assertEqual(r.body["errors"][0]["message"],
+                         "A query attribute must be specified and must be a string.")
+
+    def test_strings_escapes_and_comments(self):
+        self.gh.add_repo("acme", 'we"ird', labels=[{"name": "caf\u00e9 \U0001F41B", "color": "00ff00"}])
+        q = ('# a comment\nquery Named {\n  repository(owner: "acme", name: "we\\"ird") '
+             '{ labels(first: 1) { nodes { name } } }\n}')
+        r = self.gql(q)
+        self.assertNotIn("errors", r.body, r)
+        self.assertEqual(r.body["data"]["repository"]["labels"]["nodes"][0]["name"],
+                         "caf\u00e9 \U0001F41B")
+
+    def test_auth_off_and_writes(self):
+        anon = Client(self.gh, token=None)
+        self.addCleanup(anon.close)
+        self.assertEqual(self.gql(LABELS_Q, {}, client=anon).status, 401)
+        # a query is not a write; the log knows it went to GraphQL
+        self.gql(LABELS_Q, {"o0": "acme", "n0": "r1", "o1": "acme", "n1": "many"})
+        self.assertEqual(self.gh.writes(), [])
+        self.assertTrue(self.gh.graphql_requests())
+        self.assertTrue(all(self.gh.is_graphql(q) for q in self.gh.graphql_requests()))
+        with FakeGitHub(token=TOKEN, ghes=self.ghes) as off:
+            c = Client(off)
+            r = c.req("POST", self.path, {"query": LABELS_Q}, prefix="")
+            self.assertEqual(r.status, 404)
+            c.close()
+
+
+class TestGraphQLGHES(TestGraphQL):
+    """The same at /api/graphql, with rate limiting turned on (off by default there)."""
+    ghes = True
+    rate_limiting = True
+
+
+# ---------------------------------------------------------------------------------
 class TestHarness(unittest.TestCase):
     """tests/e2e/harness.py gives each run a clean environment."""
 

@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""bench/run.py: requests, rate-limit points, time and memory of epithet at org
+scale, against the fake GitHub (tests/fakes/fake_github.py) on 127.0.0.1.
+
+For each size R it seeds an org of R repos x L labels (default 30) where 10%
+of the repos drift (each of those misses one label, has one wrong colour and
+one stale description: 3 writes), serves it with a set latency per request
+(default 30 ms), and runs the real binary:
+
+  sync     the first sync (cold cache): reads + exactly the writes needed
+  re-run   the same sync again (warm cache): nothing to change
+  plan     a dry run on the warm cache
+
+and prints, next to the theoretical minimum: requests (repo-list pages,
+GraphQL reads, REST label reads, writes, 304s), rate-limit points (REST
+"core" and "graphql", as the fake charges them by GitHub's rules), wall time
+and peak RSS of the epithet process (GNU time's %M when /usr/bin/time is
+there, else the last VmHWM seen in /proc: a lower bound).
+
+Minimum for R repos and W writes: sync = ceil(R/100) repo pages +
+ceil(R/100) GraphQL reads + W writes; re-run and plan = the same reads, no
+write, and 0 REST points (the pages come back 304 from the ETag cache;
+GraphQL is charged to its own budget, 1 point per 100 repos).
+
+Usage (from the source tree, after `meson compile -C build`):
+
+  python3 bench/run.py                      # R = 120, 1000, 5000
+  python3 bench/run.py --repos 120 --mode dotcom
+  python3 bench/run.py --repos 120 --compare-rest   # GraphQL vs REST + 304s
+  python3 bench/run.py --pacing             # writes paced as on api.github.com
+
+Modes: "ghes" (default) talks to the fake as GitHub Enterprise Server
+(--url; no write caps, so that 1,500 writes at R=5000 do not take 3 hours)
+with rate limiting turned on; "dotcom" uses --api-url, i.e. api.github.com's
+rules: at most 80 writes a minute and 500 an hour whatever --write-interval
+says, so keep R <= 260 there (W <= 80). Every run but --pacing passes
+--write-interval 0. Standard library only.
+"""
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "fakes"))
+from fake_github import FakeGitHub  # noqa: E402
+
+TOKEN = "ghp_BenchToken0123456789abcdefghijklmnop"
+OWNER = "bench"
+
+
+def label_set(n):
+    return [{"name": "area/component-%02d" % i,
+             "color": "%06x" % ((i * 0x3f1d7 + 0x1234) % 0xffffff),
+             "description": "Issues about component %d of the product" % i} for i in range(n)]
+
+
+def seed(gh, repos, labels, drift):
+    """repos x labels; every round(1/drift)-th repo drifts 3 ways. Returns W."""
+    every = max(1, round(1 / drift)) if drift > 0 else 0
+    writes = 0
+    for i in range(repos):
+        ls = [dict(x) for x in labels]
+        if every and i % every == 0 and len(ls) >= 3:
+            ls.pop(0)                       # missing: a create
+            ls[0]["color"] = "000000"       # wrong colour: an update
+            ls[1]["description"] = "stale"  # stale description: an update
+            writes += 3
+        gh.add_repo(OWNER, "repo-%05d" % i, labels=ls)
+    return writes
+
+
+def peak_rss_kib(proc_pid, done):
+    """Poll VmHWM of a pid (fallback when GNU time is missing)."""
+    best = [0]
+
+    def poll():
+        while not done.is_set():
+            try:
+                with open("/proc/%d/status" % proc_pid) as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            best[0] = max(best[0], int(line.split()[1]))
+            except OSError:
+                return
+            time.sleep(0.005)
+
+    t = threading.Thread(target=poll, daemon=True)
+    t.start()
+    return best, t
+
+
+class Runner:
+    def __init__(self, args):
+        self.args = args
+        self.bin = os.path.join(args.build, "core", "epithet")
+        self.plugins = os.path.join(args.build, "plugins", "github")
+        if not os.access(self.bin, os.X_OK):
+            sys.exit("bench: no %s: build first (meson setup %s && meson compile -C %s)"
+                     % (self.bin, args.build, args.build))
+        self.gnu_time = shutil.which("time") if os.path.exists("/usr/bin/time") else None
+        if self.gnu_time and subprocess.run([self.gnu_time, "-f", "%M", "true"],
+                                            capture_output=True).returncode != 0:
+            self.gnu_time = None
+
+    def epithet(self, gh, home, argv, mode, extra=()):
+        if mode == "ghes":
+            target = ["--url", gh.url]
+        else:
+            target = ["--api-url", gh.api_url]
+        cmd = [self.bin] + target + ["-o", OWNER, "--output", "json", "-j", str(self.args.jobs)] \
+            + list(extra) + argv
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home,
+               "XDG_CACHE_HOME": os.path.join(home, ".cache"),
+               "XDG_STATE_HOME": os.path.join(home, ".state"),
+               "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+               "LC_ALL": "C.UTF-8", "EPITHET_TOKEN": TOKEN, "EPITHET_PLUGIN_PATH": self.plugins}
+        rss_file = os.path.join(home, "rss")
+        if self.gnu_time:
+            cmd = [self.gnu_time, "-f", "%M %U %S", "-o", rss_file] + cmd
+        out = open(os.path.join(home, "out"), "w+")
+        err = open(os.path.join(home, "err"), "w+")
+        t0 = time.monotonic()
+        p = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        done = threading.Event()
+        hwm = None
+        if not self.gnu_time:
+            hwm, poller = peak_rss_kib(p.pid, done)
+        rc = p.wait()
+        wall = time.monotonic() - t0
+        done.set()
+        out.seek(0)
+        err.seek(0)
+        text, errtext = out.read(), err.read()
+        out.close()
+        err.close()
+        cpu = None
+        if self.gnu_time:
+            with open(rss_file) as f:
+                fields = f.read().split()[-3:]
+            rss, cpu = int(fields[0]), float(fields[1]) + float(fields[2])
+        else:
+            rss = hwm[0]
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            doc = None
+        return rc, doc, wall, rss, cpu, errtext
+
+    def measure(self, gh, home, label, argv, mode, extra=()):
+        gh.clear_requests()
+        core0 = gh.rate_limit_state()["used"]
+        gql0 = gh.rate_limit_state(resource="graphql")["used"]
+        rc, doc, wall, rss, cpu, err = self.epithet(gh, home, argv, mode, extra)
+        reqs = gh.requests
+        row = {
+            "run": label, "rc": rc, "time_s": round(wall, 3), "rss_kib": rss, "cpu_s": cpu,
+            "requests": len(reqs),
+            "repo_pages": sum(1 for r in reqs if r.method == "GET" and r.path.endswith("/repos")),
+            "graphql": sum(1 for r in reqs if gh.is_graphql(r)),
+            "label_gets": sum(1 for r in reqs if r.method == "GET" and r.path.endswith("/labels")),
+            "writes": len(gh.writes()),
+            "not_modified": sum(1 for r in reqs if r.status == 304),
+            "core_points": gh.rate_limit_state()["used"] - core0,
+            "graphql_points": gh.rate_limit_state(resource="graphql")["used"] - gql0,
+            "write_times": [r.time for r in gh.writes()],
+        }
+        if doc:
+            row["reported"] = doc["targets"][0]["requests"]
+        if rc not in (0, 2):
+            sys.stderr.write("bench: %s exited %d\n%s\n" % (label, rc, err[-2000:]))
+        return row
+
+
+def minimum(repos, writes, run):
+    pages = max(1, math.ceil(repos / 100))
+    batches = math.ceil(repos / 100) if repos >= 2 else 0
+    reads = pages + batches + (1 if repos == 1 else 0)
+    if run == "sync":
+        return {"requests": reads + writes, "core_points": pages + writes, "graphql_points": batches}
+    return {"requests": reads, "core_points": 0, "graphql_points": batches}
+
+
+def scenario(runner, repos, mode, args, graphql=True, runs=("sync", "re-run", "plan")):
+    labels = label_set(args.labels)
+    gh = FakeGitHub(token=TOKEN, ghes=(mode == "ghes"), rate_limiting=True,
+                    latency=args.latency / 1000.0, graphql=graphql,
+                    rate_limit=100000, graphql_rate_limit=100000)
+    writes = seed(gh, repos, labels, args.drift)
+    home = tempfile.mkdtemp(prefix="epithet-bench-")
+    lf = os.path.join(home, "labels.json")
+    with open(lf, "w") as f:
+        json.dump({"labels": labels}, f)
+    rows = []
+    gh.start()
+    try:
+        wi = ["--write-interval", str(args.write_interval)]
+        for run in runs:
+            argv = {"sync": ["sync", "-y", "-c", lf], "re-run": ["sync", "-y", "-c", lf],
+                    "plan": ["plan", "-c", lf]}[run]
+            row = runner.measure(gh, home, run, argv, mode, wi)
+            row["min"] = minimum(repos, writes if run == "sync" else 0,
+                                 "sync" if run == "sync" else "rerun")
+            row.update({"repos": repos, "mode": mode, "graphql_on": graphql})
+            rows.append(row)
+    finally:
+        gh.stop()
+        shutil.rmtree(home, ignore_errors=True)
+    return rows
+
+
+def ratio(a, b):
+    return "%.2f" % (a / b) if b else ("1.00" if a == 0 else "inf")
+
+
+def print_rows(rows):
+    head = ("R", "mode", "run", "requests", "min", "ratio", "pages", "gql", "GETlbl", "writes",
+            "304", "core pts", "min", "gql pts", "time s", "cpu s", "RSS MiB")
+    fmt = "%6s %-6s %-7s %8s %6s %5s %5s %4s %6s %6s %5s %8s %5s %7s %7s %6s %7s"
+    print(fmt % head)
+    for r in rows:
+        m = r["min"]
+        print(fmt % (r["repos"], r["mode"] + ("" if r["graphql_on"] else "-"), r["run"],
+                     r["requests"], m["requests"], ratio(r["requests"], m["requests"]),
+                     r["repo_pages"], r["graphql"], r["label_gets"], r["writes"],
+                     r["not_modified"], r["core_points"], m["core_points"], r["graphql_points"],
+                     "%.2f" % r["time_s"], "-" if r["cpu_s"] is None else "%.2f" % r["cpu_s"],
+                     "%.1f" % (r["rss_kib"] / 1024.0)))
+
+
+def pacing(runner, args):
+    """Writes on api.github.com rules: >= the spacing apart, <= 80 in any minute."""
+    repos = args.pacing_repos
+    labels = label_set(args.labels)
+    gh = FakeGitHub(token=TOKEN, rate_limiting=True, latency=args.latency / 1000.0, graphql=True)
+    writes = seed(gh, repos, labels, args.drift)
+    home = tempfile.mkdtemp(prefix="epithet-bench-")
+    lf = os.path.join(home, "labels.json")
+    with open(lf, "w") as f:
+        json.dump({"labels": labels}, f)
+    gh.start()
+    try:
+        row = runner.measure(gh, home, "sync", ["sync", "-y", "-c", lf], "dotcom",
+                             ["--write-interval", str(args.pacing_interval)])
+    finally:
+        gh.stop()
+        shutil.rmtree(home, ignore_errors=True)
+    starts = sorted(r for r in row["write_times"])
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    per_minute = max((sum(1 for t in starts if s <= t < s + 60) for s in starts), default=0)
+    print("pacing: %d repos, %d writes (expected %d), --write-interval %s: smallest gap %.3f s, "
+          "most writes in any 60 s: %d, took %.1f s, rc %d"
+          % (repos, row["writes"], writes, args.pacing_interval, min(gaps) if gaps else 0.0,
+             per_minute, row["time_s"], row["rc"]))
+    return {"repos": repos, "writes": row["writes"], "interval": args.pacing_interval,
+            "min_gap_s": min(gaps) if gaps else None, "max_per_minute": per_minute,
+            "time_s": row["time_s"], "rc": row["rc"]}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repos", default="120,1000,5000", help="comma-separated sizes")
+    ap.add_argument("--labels", type=int, default=30)
+    ap.add_argument("--drift", type=float, default=0.1, help="share of repos that drift")
+    ap.add_argument("--latency", type=float, default=30.0, help="ms per request")
+    ap.add_argument("--jobs", type=int, default=4)
+    ap.add_argument("--mode", choices=("ghes", "dotcom"), default="ghes")
+    ap.add_argument("--write-interval", default="0", help="seconds (default 0: no pacing)")
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"), help="meson build dir")
+    ap.add_argument("--compare-rest", action="store_true",
+                    help="also run each size with GraphQL off (REST + 304s)")
+    ap.add_argument("--pacing", action="store_true",
+                    help="also run a paced sync on api.github.com rules")
+    ap.add_argument("--pacing-repos", type=int, default=300)
+    ap.add_argument("--pacing-interval", default="0.25")
+    ap.add_argument("--json", help="write the results here")
+    a = ap.parse_args(argv)
+    runner = Runner(a)
+    rows = []
+    for r in (int(x) for x in a.repos.split(",") if x.strip()):
+        rows += scenario(runner, r, a.mode, a)
+        if a.compare_rest:
+            rows += scenario(runner, r, a.mode, a, graphql=False)
+    print("fake GitHub, %d labels a repo, %d%% of repos drifting (3 writes each), %g ms a "
+          "request, -j %d; min = the fewest requests / REST points possible"
+          % (a.labels, round(a.drift * 100), a.latency, a.jobs))
+    print_rows(rows)
+    result = {"rows": rows}
+    if a.pacing:
+        result["pacing"] = pacing(runner, a)
+    if a.json:
+        for row in rows:
+            row.pop("write_times", None)
+        with open(a.json, "w") as f:
+            json.dump(result, f, indent=1)
+    bad = [r for r in rows if r["rc"] not in (0, 2)]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
