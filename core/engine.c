@@ -16,6 +16,7 @@
 #include "log.h"
 #include "names.h"
 #include "output.h"
+#include "strpool.h"
 #include "util.h"
 
 static volatile sig_atomic_t got_signal;
@@ -36,19 +37,26 @@ static bool stopping(void)
 #define LABEL_V1_SIZE (offsetof(struct epithet_label, pulls) + sizeof(int64_t))
 #define REPO_V1_SIZE (offsetof(struct epithet_repo, id) + sizeof(const char *))
 
+/* Names, colours, descriptions and keys repeat across an org's repos: they
+ * are pooled (strpool.h), one copy each; label_finish frees the rest. */
 static void label_copy(struct label *d, const struct epithet_label *l)
 {
+	char *color, *key;
+
 	memset(d, 0, sizeof(*d));
-	d->name = xstrdup(l->name ? l->name : "");
-	d->color = l->color ? xstrdup(l->color) : NULL;
-	if (d->color)
-		for (char *c = d->color; *c; c++)
+	d->name = (char *)strpool_intern(l->name ? l->name : "");
+	if (l->color) {
+		color = xstrdup(l->color);
+		for (char *c = color; *c; c++)
 			*c = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
-	d->description = xstrdup(l->description);
+		d->color = (char *)strpool_intern(color);
+		free(color);
+	}
+	d->description = (char *)strpool_intern(l->description);
 	d->id = xstrdup(l->id);
-	d->key = names_key(d->name);
-	if (!d->key)
-		d->key = xstrdup(d->name);
+	key = names_key(d->name);
+	d->key = (char *)strpool_intern(key ? key : d->name);
+	free(key);
 	d->flags = l->flags;
 	d->issues = l->issues;
 	d->pulls = l->pulls;
@@ -56,11 +64,11 @@ static void label_copy(struct label *d, const struct epithet_label *l)
 
 static void label_finish(struct label *l)
 {
-	free(l->name);
-	free(l->color);
-	free(l->description);
-	free(l->id);
-	free(l->key);
+	strpool_free(l->name);
+	strpool_free(l->color);
+	strpool_free(l->description);
+	strpool_free(l->id);
+	strpool_free(l->key);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -231,12 +239,23 @@ static int select_repos(struct target_run *tr)
 
 /* ---- reading labels, in parallel ---- */
 
+/* Repos per list_labels_many call (EPITHET_CAP_BATCH_READ). */
+#define BATCH_REPOS 100
+
 struct reader {
 	struct target_run *tr;
 	pthread_mutex_t lock;
 	size_t next;
 	size_t done;
+	size_t batch;              /* repos per list_labels_many call; 0: one by one */
 };
+
+static void drop_labels(struct repo_run *r)
+{
+	for (size_t i = 0; i < r->n_labels; i++)
+		label_finish(&r->labels[i]);
+	r->n_labels = 0;
+}
 
 static void read_one(struct target_run *tr, struct repo_run *r)
 {
@@ -247,12 +266,105 @@ static void read_one(struct target_run *tr, struct repo_run *r)
 		return;
 	rc = tr->plugin->forge->list_labels(tr->session, r->owner, r->name, collect_label, r, &err);
 	if (rc != 0) {
-		for (size_t i = 0; i < r->n_labels; i++)
-			label_finish(&r->labels[i]);
-		r->n_labels = 0;
+		drop_labels(r);
 		r->read_code = rc;
 		r->read_error = xstrdup(err.message[0] ? err.message : "cannot read labels");
 	}
+}
+
+struct batch_ctx {
+	struct repo_run **runs;
+	size_t n;
+};
+
+static int collect_batch_label(size_t index, const struct epithet_label *l, void *payload)
+{
+	struct batch_ctx *b = payload;
+
+	if (index >= b->n)
+		return EPITHET_EPROTOCOL;
+	return collect_label(l, b->runs[index]);
+}
+
+/* A failed batch is read again repo by repo, unless that cannot help. */
+static bool batch_retry_alone(int rc)
+{
+	return rc != EPITHET_EINTERRUPTED && rc != EPITHET_ENOMEM && rc != EPITHET_ENETWORK &&
+	       rc != EPITHET_EAUTH;
+}
+
+/* A failed batch that says nothing against batching: one repo of it was not
+ * found or not allowed. Anything else (ENOTSUPPORTED: no batch reads here;
+ * ERATELIMIT: their budget, maybe not the plain reads', is spent; an answer
+ * not understood) will fail the next batch too. */
+static bool batch_repo_failure(int rc)
+{
+	return rc == EPITHET_ENOTFOUND || rc == EPITHET_EFORBIDDEN;
+}
+
+/*
+ * tr->repos[first, first + n) in one list_labels_many call. A batch that
+ * fails as a whole is read again one repo at a time (the ABI has no per-repo
+ * failure for batches, so this is how one bad repo fails alone), except
+ * when that cannot help: interrupted, out of memory, no network, rejected
+ * credentials. Returns the batch's status. With @probe (the first batch of
+ * a target), a failure that is not one repo's leaves the repos unread: the
+ * caller stops batching and reads every repo, in parallel.
+ */
+static int read_batch(struct target_run *tr, size_t first, size_t n, bool probe)
+{
+	struct epithet_repo *repos = xcalloc(n, sizeof(*repos));
+	const struct epithet_repo **ptrs = xcalloc(n, sizeof(*ptrs));
+	struct batch_ctx ctx = {.runs = xcalloc(n, sizeof(*ctx.runs))};
+	struct epithet_error err = {0};
+	int rc = 0;
+
+	for (size_t i = first; i < first + n; i++) {
+		struct repo_run *r = &tr->repos[i];
+
+		if (r->read_code)
+			continue;
+		repos[ctx.n].struct_size = sizeof(*repos);
+		repos[ctx.n].flags = r->flags;
+		repos[ctx.n].owner = r->owner;
+		repos[ctx.n].name = r->name;
+		repos[ctx.n].topics = (const char *const *)r->topics;
+		repos[ctx.n].n_topics = strv_len(r->topics);
+		ptrs[ctx.n] = &repos[ctx.n];
+		ctx.runs[ctx.n++] = r;
+	}
+	/* One repo is one request either way, and a plain list is cacheable. */
+	if (ctx.n >= 2)
+		rc = tr->plugin->forge->list_labels_many(tr->session, ptrs, ctx.n,
+							 collect_batch_label, &ctx, &err);
+	if (ctx.n < 2 || rc != 0) {
+		if (probe && rc != 0 && batch_retry_alone(rc) && !batch_repo_failure(rc)) {
+			log_info("reading labels one repo at a time: %s", err.message);
+			for (size_t k = 0; k < ctx.n; k++)
+				drop_labels(ctx.runs[k]);
+			goto out;
+		}
+		if (ctx.n >= 2)
+			log_info("reading the labels of %zu repos one by one: %s", ctx.n,
+				 err.message[0] ? err.message : "the batch read failed");
+		for (size_t k = 0; k < ctx.n; k++) {
+			struct repo_run *r = ctx.runs[k];
+
+			drop_labels(r);
+			if (ctx.n < 2 || batch_retry_alone(rc)) {
+				if (!stopping())
+					read_one(tr, r);
+			} else {
+				r->read_code = rc;
+				r->read_error = xstrdup(err.message[0] ? err.message : "cannot read labels");
+			}
+		}
+	}
+out:
+	free(ctx.runs);
+	free(ptrs);
+	free(repos);
+	return rc;
 }
 
 static void *reader_main(void *arg)
@@ -260,16 +372,22 @@ static void *reader_main(void *arg)
 	struct reader *rd = arg;
 
 	for (;;) {
-		size_t i;
+		size_t i, n = 1;
 
 		pthread_mutex_lock(&rd->lock);
-		i = rd->next++;
+		i = rd->next;
+		if (rd->batch && i < rd->tr->n_repos)
+			n = rd->tr->n_repos - i < rd->batch ? rd->tr->n_repos - i : rd->batch;
+		rd->next += n;
 		pthread_mutex_unlock(&rd->lock);
 		if (i >= rd->tr->n_repos || stopping())
 			break;
-		read_one(rd->tr, &rd->tr->repos[i]);
+		if (rd->batch)
+			read_batch(rd->tr, i, n, false);
+		else
+			read_one(rd->tr, &rd->tr->repos[i]);
 		pthread_mutex_lock(&rd->lock);
-		rd->done++;
+		rd->done += n;
 		log_progress("reading labels: %zu/%zu repos", rd->done, rd->tr->n_repos);
 		pthread_mutex_unlock(&rd->lock);
 	}
@@ -278,13 +396,32 @@ static void *reader_main(void *arg)
 
 static void read_labels(struct target_run *tr, int jobs)
 {
+	const struct epithet_forge *f = tr->plugin->forge;
 	struct reader rd = {.tr = tr};
 	pthread_t th[64];
 	int n = jobs < 1 ? 1 : (jobs > 64 ? 64 : jobs);
 	int started = 0;
+	size_t units = tr->n_repos;
 
-	if ((size_t)n > tr->n_repos)
-		n = (int)tr->n_repos;
+	/* Many repos per request where the forge can (a GraphQL query). The
+	 * first batch goes alone: if the forge cannot batch here after all
+	 * (ENOTSUPPORTED, ERATELIMIT: that budget is spent, an answer not
+	 * understood...), every repo is read one by one, in parallel, without
+	 * more tries. */
+	if ((f->capabilities & EPITHET_CAP_BATCH_READ) &&
+	    EPITHET_HAS_METHOD(struct epithet_forge, f, list_labels_many) && tr->n_repos >= 2) {
+		int rc;
+
+		rd.next = rd.done = tr->n_repos < BATCH_REPOS ? tr->n_repos : BATCH_REPOS;
+		rd.batch = BATCH_REPOS;
+		rc = read_batch(tr, 0, rd.next, true);
+		if (rc != 0 && batch_retry_alone(rc) && !batch_repo_failure(rc))
+			rd.batch = rd.next = rd.done = 0;
+		units = rd.batch ? (tr->n_repos - rd.next + BATCH_REPOS - 1) / BATCH_REPOS
+				 : tr->n_repos;
+	}
+	if ((size_t)n > units)
+		n = (int)units;
 	pthread_mutex_init(&rd.lock, NULL);
 	if (n <= 1) {
 		reader_main(&rd);
@@ -360,6 +497,8 @@ static int open_target(struct run *run, struct target_run *tr)
 	tr->hopt = o->host;
 	tr->hopt.plugin_name = f->name;
 	tr->hopt.target_token_env = tr->t->token_env;
+	/* conditional GETs: a repeated run of an unchanged org costs ~nothing */
+	tr->hopt.cache = true;
 	tr->hopt.dry_run = o->dry_run || o->cmd == CMD_PLAN || o->cmd == CMD_LIST ||
 			   o->cmd == CMD_EXPORT;
 	tr->hs = hostsvc_new(&tr->hopt);
@@ -374,6 +513,10 @@ static int open_target(struct run *run, struct target_run *tr)
 	cfg.flags = (tr->t->org_labels ? EPITHET_CONFIG_ORG_LABELS : 0) |
 		    (tr->hopt.dry_run ? EPITHET_CONFIG_DRY_RUN : 0);
 	tr->info.struct_size = sizeof(tr->info);
+	/* Known before open(), so that a target failing to start (server down,
+	 * bad token) is still named by its owner in the report. */
+	if (tr->t->org && !tr->owner)
+		tr->owner = xstrdup(tr->t->org);
 	rc = f->open(hostsvc_host(tr->hs), &cfg, &tr->info, &tr->session, &err);
 	if (rc != 0) {
 		target_fail(tr, rc, "cannot start", &err);
@@ -384,9 +527,7 @@ static int open_target(struct run *run, struct target_run *tr)
 		tr->session = NULL;
 		return -1;
 	}
-	if (tr->t->org)
-		tr->owner = xstrdup(tr->t->org);
-	else if (tr->info.default_owner)
+	if (!tr->owner && tr->info.default_owner)
 		tr->owner = xstrdup(tr->info.default_owner);
 	if (!tr->owner && !tr->t->repos) {
 		tr->code = EPITHET_EINVALID;
@@ -399,8 +540,15 @@ static int open_target(struct run *run, struct target_run *tr)
 
 static void close_target(struct target_run *tr)
 {
-	if (tr->hs)
+	if (tr->hs) {
 		hostsvc_stats(tr->hs, &tr->stats);
+		/* --verbose: what the target cost (also in --output json) */
+		log_info("%s: %llu requests: %llu reads (%llu not modified, from the cache), "
+			 "%llu writes, %llu retries", tr->owner ? tr->owner : "target",
+			 (unsigned long long)tr->stats.requests, (unsigned long long)tr->stats.reads,
+			 (unsigned long long)tr->stats.not_modified,
+			 (unsigned long long)tr->stats.writes, (unsigned long long)tr->stats.retries);
+	}
 	if (tr->plugin && tr->session)
 		tr->plugin->forge->close(tr->session);
 	tr->session = NULL;
@@ -895,7 +1043,9 @@ static void build_copy_desired(const struct repo_run *src, struct desired *d)
 		w->color = xstrdup(l->color);
 		w->has_description = true;
 		w->description = xstrdup(l->description ? l->description : "");
-		w->exclusive = -1;
+		/* the source's scoped state too, like its description (forges
+		 * without scoped labels never set the flag, and ignore it) */
+		w->exclusive = (l->flags & EPITHET_LABEL_EXCLUSIVE) ? 1 : 0;
 	}
 }
 
@@ -1106,6 +1256,7 @@ int engine_run(const struct run_options *o, const struct desired *want_in,
 out:
 	desired_finish(&copied);
 	free_run(&run);
+	strpool_clear();
 	return status;
 }
 
@@ -1295,6 +1446,7 @@ int engine_undo(const struct run_options *o)
 out:
 	journal_file_finish(&jf);
 	free_run(&run);
+	strpool_clear();
 	for (size_t i = 0; i < n_targets; i++)
 		target_finish(&targets[i]);
 	free(targets);

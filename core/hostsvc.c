@@ -31,6 +31,14 @@
  * A request refused by a rate limit (403/429) was not processed, so it is
  * sent again after the wait whatever its method.
  *
+ * Conditional requests. With hostsvc_options.cache, a GET (without
+ * EPITHET_HTTP_NO_CACHE) whose answer is in the ETag cache (cache.h) goes
+ * with If-None-Match, and a 304 reaches the plugin as the stored 200; every
+ * 200 with an ETag is stored. Keys are digests of the credentials and the
+ * URL; nothing of a request is stored. A POST flagged EPITHET_HTTP_READ_ONLY
+ * (a GraphQL query) is a read: not paced, not refused in a dry run, retried
+ * like a GET, and its rate-limit headers (another budget) are not recorded.
+ *
  * Test hook: EPITHET_TEST_FAST_RETRY=1 in the environment divides the delays
  * this file chooses itself (retry backoff, the 60 s default wait after a
  * secondary rate limit) by 100, so that end-to-end tests of those paths run
@@ -57,6 +65,7 @@
 
 #include <curl/curl.h>
 
+#include "cache.h"
 #include "log.h"
 
 /* A bigger answer than this is not a label list: refuse it rather than let
@@ -124,6 +133,8 @@ struct hostsvc {
 	char *auth_header;           /* "Authorization: SCHEME TOKEN", or NULL */
 	char *token_source;
 	uint32_t writes_per_minute, writes_per_hour;
+	struct cache *cache;         /* conditional requests, or NULL (cache.h) */
+	unsigned char cache_id[CACHE_KEY_LEN]; /* digest of the credentials, for cache keys */
 
 	/* Write pacing, under write_lock (held for a whole write request). */
 	pthread_mutex_t write_lock;
@@ -1185,7 +1196,8 @@ static void pool_put(CURL *c)
 /* One request as the policy loop sees it. */
 struct call {
 	const char *method;
-	bool is_read;                 /* GET or HEAD: not paced */
+	bool is_read;                 /* GET, HEAD, or a READ_ONLY POST: not paced */
+	bool other_budget;            /* a READ_ONLY POST: its rate limit may be another's */
 	bool idempotent;              /* GET, HEAD, PUT, DELETE: may be re-sent */
 	uint32_t flags;
 	const char *body;             /* NULL: none */
@@ -1804,6 +1816,13 @@ static int exchange(struct hostsvc *h, const struct call *c, const char *url,
 				continue;
 			}
 			rc = x.cc == CURLE_WEIRD_SERVER_REPLY ? EPITHET_EPROTOCOL : EPITHET_ENETWORK;
+			/* libcurl (7.x) says "Out of memory", and nothing else,
+			 * for a response header line over its 100 KiB limit (the
+			 * answer is lost: a write's outcome is unknown) */
+			if (x.cc == CURLE_OUT_OF_MEMORY && !x.errbuf[0]) {
+				snprintf(x.errbuf, sizeof(x.errbuf),
+					 "a response header too large (or out of memory)");
+			}
 			hs_error_set(err, rc, 0, "%s %s: %s%s%s", c->method, cur,
 				     x.errbuf[0] ? x.errbuf : curl_easy_strerror(x.cc),
 				     attempt > 1 ? " (after retries)" : "",
@@ -1815,7 +1834,8 @@ static int exchange(struct hostsvc *h, const struct call *c, const char *url,
 		hlog(h, EPITHET_LOG_INFO, "%s %s -> %ld (%" PRIu64 " ms)", c->method, cur, x.status, ms);
 		x.resp->pub.status = (int)x.status;
 		rate_read(x.resp, &rt);
-		note_rate(h, &rt);
+		if (!c->other_budget)
+			note_rate(h, &rt);
 
 		if (is_redirect(x.status) && (loc = response_header(x.resp, "location")) != NULL) {
 			if (++hops > MAX_REDIRECTS) {
@@ -1909,6 +1929,11 @@ static int call_init(struct call *c, const struct epithet_http_request *req,
 	}
 	c->method = methods[i];
 	c->is_read = i < 2;
+	/* A query sent as a POST (EPITHET_HTTP_READ_ONLY) is a read: not paced,
+	 * allowed in a dry run, safe to send again. Its answer may report a
+	 * budget of its own (a query API's), which is not the one writes use. */
+	if ((req->flags & EPITHET_HTTP_READ_ONLY) && strcmp(c->method, "POST") == 0)
+		c->is_read = c->other_budget = true;
 	c->idempotent = c->is_read || strcmp(c->method, "PUT") == 0 || strcmp(c->method, "DELETE") == 0;
 	c->flags = req->flags;
 	c->body = req->body;
@@ -1924,11 +1949,68 @@ static int call_init(struct call *c, const struct epithet_http_request *req,
 	return 0;
 }
 
+/* ---- the conditional-request cache (cache.h) ---------------------------- */
+
+static bool cacheable(const struct hostsvc *h, const struct call *c)
+{
+	return h->cache && strcmp(c->method, "GET") == 0 && !(c->flags & EPITHET_HTTP_NO_CACHE);
+}
+
+/* A 304 to our If-None-Match: the stored entry becomes the answer, a 200
+ * with the stored body, and the stored list headers (Link, X-Total-Count)
+ * where the 304 did not repeat them (its own, rate limits included, win). */
+static void answer_from_cache(struct response *r, struct cache_entry *e)
+{
+	for (size_t i = 0; i < e->n_headers; i++) {
+		size_t n = strcspn(e->headers[i], ":");
+		char *name = strndup(e->headers[i], n);
+
+		if (name && !response_header(r, name))
+			(void)response_add_header(r, e->headers[i], strlen(e->headers[i]));
+		free(name);
+	}
+	free(r->body);
+	r->body = e->body;
+	r->len = e->body_len;
+	r->cap = e->body_len + 1;
+	e->body = NULL;
+	r->pub.status = 200;
+	r->pub.body = r->body;
+	r->pub.body_len = r->len;
+}
+
+/* Keep a 200 that carries a validator. */
+static void store_in_cache(struct hostsvc *h, const unsigned char key[CACHE_KEY_LEN],
+			   const struct response *r)
+{
+	const char *etag = response_header(r, "etag");
+	char **lines;
+	size_t n = 0;
+
+	if (!etag || !*etag)
+		return;
+	lines = calloc(r->n_hdrs ? r->n_hdrs : 1, sizeof(*lines));
+	if (!lines)
+		return;
+	for (size_t i = 0; i < r->n_hdrs; i++)
+		if (cache_keeps_header(r->hdrs[i].name) &&
+		    asprintf(&lines[n], "%s: %s", r->hdrs[i].name, r->hdrs[i].value) >= 0)
+			n++;
+	cache_put(h->cache, key, etag, (const char *const *)lines, n, r->body, r->len);
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
 static int hs_http(void *hd, const struct epithet_http_request *req,
 		   struct epithet_http_response **out, struct epithet_error *err)
 {
 	struct hostsvc *h = hd;
 	struct response *resp = NULL;
+	struct cache_entry entry = {0};
+	unsigned char key[CACHE_KEY_LEN];
+	const char *host_headers[2] = {NULL, NULL};
+	char *if_none_match = NULL;
 	struct call c;
 	char *url = NULL;
 	int rc;
@@ -1960,13 +2042,33 @@ static int hs_http(void *hd, const struct epithet_http_request *req,
 		hs_error_set(err, rc, 0, "dry run: refusing %s %s", c.method, url);
 		goto cleanup;
 	}
-	/* The conditional-request cache goes here: for a GET without
-	 * EPITHET_HTTP_NO_CACHE, add If-None-Match through c.host_headers,
-	 * and on a 304 answer the cached body as a 200. */
+	/* The conditional-request cache: a GET whose answer is stored goes
+	 * with If-None-Match, and a 304 is answered with the stored body. */
+	if (cacheable(h, &c)) {
+		cache_key(h->cache_id, req->headers, url, key);
+		if (cache_get(h->cache, key, &entry) == 0 &&
+		    asprintf(&if_none_match, "If-None-Match: %s", entry.etag) >= 0) {
+			host_headers[0] = if_none_match;
+			c.host_headers = host_headers;
+		} else {
+			if_none_match = NULL;
+		}
+	}
 	rc = exchange(h, &c, url, &resp, err);
+	if (rc == 0 && cacheable(h, &c)) {
+		if (resp->pub.status == 304 && if_none_match) {
+			answer_from_cache(resp, &entry);
+			cache_touch(h->cache, key);
+			hlog(h, EPITHET_LOG_DEBUG, "GET %s: not modified, answered from the cache", url);
+		} else if (resp->pub.status == 200) {
+			store_in_cache(h, key, resp);
+		}
+	}
 	if (rc == 0)
 		*out = &resp->pub;
 cleanup:
+	cache_entry_finish(&entry);
+	free(if_none_match);
 	free(url);
 	return rc;
 }
@@ -2282,6 +2384,8 @@ static int hs_set_endpoint(void *hd, const struct epithet_endpoint *ep, struct e
 			hlog(h, EPITHET_LOG_DEBUG, "no token found; reading without one");
 		}
 	}
+	/* cache keys depend on who asks, never hold the token itself */
+	cache_identity(h->auth_header, (const char *const *)h->ep_headers, h->cache_id);
 	rc = 0;
 	goto cleanup;
 fail_oom:
@@ -2317,6 +2421,8 @@ struct hostsvc *hostsvc_new(const struct hostsvc_options *opt)
 	h->write_interval_ms = opt->write_interval_ms >= 0 ? opt->write_interval_ms : 0;
 	h->stats.rate_remaining = -1;
 	h->stats.rate_limit = -1;
+	if (opt->cache)
+		h->cache = cache_open(NULL);
 
 	h->host.abi_major = EPITHET_FORGE_ABI_MAJOR;
 	h->host.abi_minor = EPITHET_FORGE_ABI_MINOR;
@@ -2361,6 +2467,7 @@ void hostsvc_free(struct hostsvc *h)
 	if (!h)
 		return;
 	clear_endpoint(h);
+	cache_close(h->cache);
 	pthread_mutex_destroy(&h->lock);
 	pthread_mutex_destroy(&h->write_lock);
 	free(h);

@@ -27,6 +27,7 @@ struct hostsvc_options {
 	const char *target_token_env;/* a labels-file target's token_env, or NULL */
 	const char *cacert;          /* --cacert, or NULL */
 	const char *user_agent;      /* "epithet/VERSION" */
+	bool cache;                  /* use the conditional-request cache (cache.h) */
 };
 
 /* Counters, for --verbose, json output and the tests. */

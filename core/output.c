@@ -145,6 +145,24 @@ static const char *target_label(const struct target_run *tr)
 	return tr->plugin ? tr->plugin->forge->name : tr->t->forge;
 }
 
+/* In a run over several targets, the first line shown for a target names it
+ * ("== FORGE OWNER (URL) =="): the same OWNER/REPO may exist on two
+ * forges of one labels file. */
+static void target_heading(const struct run *run, const struct target_run *tr, bool *shown)
+{
+	const char *where = tr->info.display ? tr->info.display
+					     : tr->t->api_url ? tr->t->api_url : tr->t->url;
+
+	if (*shown || run->n_targets < 2)
+		return;
+	*shown = true;
+	printf("%s== %s%s%s", run->opt->color ? "\x1b[1m" : "", display(target_label(tr)),
+	       tr->owner ? " " : "", tr->owner ? display(tr->owner) : "");
+	if (where)
+		printf(" (%s)", display(where));
+	printf(" ==%s\n", reset(run->opt));
+}
+
 void output_plan(const struct run *run)
 {
 	const struct run_options *o = run->opt;
@@ -154,6 +172,7 @@ void output_plan(const struct run *run)
 		return;
 	for (size_t i = 0; i < run->n_targets; i++) {
 		const struct target_run *tr = &run->targets[i];
+		bool headed = false;
 
 		if (tr->code) {
 			log_error("%s%s%s: %s", target_label(tr), tr->owner ? " " : "",
@@ -170,16 +189,21 @@ void output_plan(const struct run *run)
 				continue;
 			}
 			if (r->read_only) {
-				if (log_verbosity() > 0)
+				if (log_verbosity() > 0) {
+					target_heading(run, tr, &headed);
 					printf("%s: archived, read-only: not written\n", r->full);
+				}
 				continue;
 			}
 			if (!r->plan.n) {
-				if (log_verbosity() > 0)
+				if (log_verbosity() > 0) {
+					target_heading(run, tr, &headed);
 					printf("%s: up to date\n", r->full);
+				}
 				continue;
 			}
 			changed += plan_changes(&r->plan) > 0;
+			target_heading(run, tr, &headed);
 			printf("%s%s%s\n", o->color ? "\x1b[1m" : "", display(r->full), reset(o));
 			for (size_t k = 0; k < r->plan.n; k++) {
 				print_op(o, stdout, &r->plan.ops[k], r->ops ? &r->ops[k] : NULL);
@@ -407,6 +431,27 @@ void output_result(const struct run *run)
 			printf(", %zu not attempted", skipped);
 		printf(".\n");
 	}
+	if (run->applied && skipped) {
+		/* the run stopped (rate limit, interrupt): say what is left */
+		const char *sep = "Left to do in: ";
+
+		for (size_t i = 0; i < run->n_targets; i++) {
+			const struct target_run *tr = &run->targets[i];
+
+			for (size_t j = 0; j < tr->n_repos; j++) {
+				const struct repo_run *r = &tr->repos[j];
+				size_t left = 0;
+
+				for (size_t k = 0; k < r->plan.n && r->ops; k++)
+					left += r->ops[k].state == OPST_SKIPPED;
+				if (left) {
+					printf("%s%s (%zu)", sep, display(r->full), left);
+					sep = ", ";
+				}
+			}
+		}
+		printf(".\nRun the same command again to finish: only what still differs is sent.\n");
+	}
 	if (run->journal_path && run->applied)
 		printf("Journal: %s (epithet undo reverts it)\n", run->journal_path);
 	fflush(stdout);
@@ -418,6 +463,7 @@ struct seen {
 	char *key;
 	char *name;            /* first spelling seen */
 	size_t repos;
+	size_t exclusive;      /* repos where it is a scoped (exclusive) label */
 	struct {
 		char *value;
 		size_t n;
@@ -500,6 +546,7 @@ static void inventory_build(const struct run *run, const char *only_key, struct 
 					s->name = xstrdup(l->name);
 				}
 				s->repos++;
+				s->exclusive += (l->flags & EPITHET_LABEL_EXCLUSIVE) != 0;
 				bump(s->colors, &s->n_colors, l->color ? l->color : "");
 				bump(s->descs, &s->n_descs, l->description ? l->description : "");
 				bump(s->names, &s->n_names, l->name);
@@ -589,6 +636,18 @@ int output_list(const struct run *run)
 		}
 	}
 	inventory_build(run, only, &inv);
+	if (!o->json && !inv.repos) {
+		size_t failed = 0;
+
+		for (size_t i = 0; i < run->n_targets; i++)
+			failed += run->targets[i].code != 0;
+		if (failed) {
+			/* nothing was read: a count of zero would read like success */
+			inventory_finish(&inv);
+			free(only);
+			return 0;
+		}
+	}
 	if (o->json) {
 		json_object *doc = json_object_new_object(), *arr = json_object_new_array();
 		json_object *repos = json_object_new_array();
@@ -700,7 +759,8 @@ int output_export(const struct run *run)
 		}
 		w->has_description = *desc != '\0';
 		w->description = w->has_description ? xstrdup(desc) : NULL;
-		w->exclusive = -1;
+		/* scoped where most repos have it scoped; else left out */
+		w->exclusive = s->exclusive * 2 > s->repos ? 1 : -1;
 		counts[i] = (unsigned)s->repos;
 	}
 	if (run->opt->export_out) {

@@ -294,8 +294,12 @@ struct epithet_forge {
 	 * Labels of many repositories at once, fewer requests than one
 	 * list_labels each (EPITHET_CAP_BATCH_READ). Calls @p cb with the index
 	 * into @p repos of the repo each label belongs to; every label of every
-	 * repo is delivered. ENOTSUPPORTED makes the host fall back to
-	 * list_labels.
+	 * repo is delivered. The call succeeds or fails as a whole: on failure
+	 * the host drops what was delivered and reads those repos with
+	 * list_labels, so that a repo that cannot be read fails alone.
+	 * ENOTSUPPORTED (no batch reads here after all) and ERATELIMIT (their
+	 * budget is spent) on the first call of a run make the host read every
+	 * repo with list_labels. The host asks for at most 100 repos a call.
 	 */
 	int (*list_labels_many)(epithet_forge_session *s, const struct epithet_repo *const *repos,
 				size_t n_repos, epithet_batch_label_cb cb, void *payload,

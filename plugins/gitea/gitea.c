@@ -816,7 +816,8 @@ static int probe_version(struct epithet_forge_session *s, struct epithet_error *
 		s->version_known = true;
 		s->has_exclusive = gt_version_at_least(&s->ver, 1, 19);
 		s->has_archived = gt_version_at_least(&s->ver, 1, 21);
-		h->log(h->host_data, EPITHET_LOG_DEBUG, "%s %s (Gitea API %u.%u.%u)",
+		/* INFO: --verbose shows what was found (docs/gitea.md). */
+		h->log(h->host_data, EPITHET_LOG_INFO, "%s %s (Gitea API %u.%u.%u)",
 		       s->ver.forgejo ? "Forgejo" : "Gitea", text, s->ver.major, s->ver.minor,
 		       s->ver.patch);
 	} else {
@@ -915,7 +916,7 @@ static int impl_open(const struct epithet_host *host, const struct epithet_forge
 	if (rc != 0) {
 		goto fail;
 	}
-	host->log(host->host_data, EPITHET_LOG_DEBUG,
+	host->log(host->host_data, EPITHET_LOG_INFO,
 		  "API root %s, pages of %u, scoped labels %s, archived labels %s", s->api_root,
 		  s->limit, s->has_exclusive ? "yes" : "no", s->has_archived ? "yes" : "no");
 

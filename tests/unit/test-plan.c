@@ -395,7 +395,6 @@ static void test_owner_label_is_not_duplicated_per_repo(void **state)
 	want(f, "shared", "111111", NULL);
 	run(f);
 	assert_int_equal(f->plan.n, 0); /* served by the owner's label: no create */
-	want(f, "Shared", "222222", NULL);
 	plan_finish(&f->plan);
 	f->want.n_labels = 1;
 	f->wl[0].color[0] = '2';
