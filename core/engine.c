@@ -184,12 +184,12 @@ static void target_fail(struct target_run *tr, int code, const char *what, const
 	tr->error = xasprintf("%s: %s", what, err && err->message[0] ? err->message : "failed");
 }
 
+static int select_repo_list(struct target_run *tr);
+
 static int select_repos(struct target_run *tr)
 {
 	const struct epithet_forge *f = tr->plugin->forge;
 	struct select_ctx c = {.tr = tr};
-	struct epithet_error err = {0};
-	int rc;
 
 	if (tr->t->org_labels) {
 		if (!(f->capabilities & EPITHET_CAP_ORG_LABELS)) {
@@ -200,6 +200,17 @@ static int select_repos(struct target_run *tr)
 		add_repo(tr, &c.cap, tr->owner, NULL, 0, NULL, 0);
 		return 0;
 	}
+	return select_repo_list(tr);
+}
+
+/* The repos of the target: named ones (--repo), or the owner's, filtered. */
+static int select_repo_list(struct target_run *tr)
+{
+	const struct epithet_forge *f = tr->plugin->forge;
+	struct select_ctx c = {.tr = tr};
+	struct epithet_error err = {0};
+	int rc;
+
 	if (tr->t->repos) {
 		for (size_t i = 0; tr->t->repos[i]; i++) {
 			char *owner = xstrdup(tr->t->repos[i]);
@@ -556,31 +567,36 @@ static void close_target(struct target_run *tr)
 	tr->hs = NULL;
 }
 
+static void repos_free(struct repo_run *repos, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		struct repo_run *r = &repos[j];
+
+		for (size_t k = 0; k < r->plan.n && r->ops; k++) {
+			free(r->ops[k].error);
+			free(r->ops[k].items.v);
+		}
+		free(r->ops);
+		plan_finish(&r->plan);
+		for (size_t k = 0; k < r->n_labels; k++)
+			label_finish(&r->labels[k]);
+		free(r->labels);
+		free(r->owner);
+		free(r->name);
+		free(r->full);
+		free(r->read_error);
+		strv_free(r->topics);
+	}
+	free(repos);
+}
+
 static void free_run(struct run *run)
 {
 	for (size_t i = 0; i < run->n_targets; i++) {
 		struct target_run *tr = &run->targets[i];
 
 		close_target(tr);
-		for (size_t j = 0; j < tr->n_repos; j++) {
-			struct repo_run *r = &tr->repos[j];
-
-			for (size_t k = 0; k < r->plan.n && r->ops; k++) {
-				free(r->ops[k].error);
-				free(r->ops[k].items.v);
-			}
-			free(r->ops);
-			plan_finish(&r->plan);
-			for (size_t k = 0; k < r->n_labels; k++)
-				label_finish(&r->labels[k]);
-			free(r->labels);
-			free(r->owner);
-			free(r->name);
-			free(r->full);
-			free(r->read_error);
-			strv_free(r->topics);
-		}
-		free(tr->repos);
+		repos_free(tr->repos, tr->n_repos);
 		free(tr->owner);
 		free(tr->error);
 		plugin_free(tr->plugin);
@@ -668,6 +684,79 @@ static void plan_all(struct run *run, const struct desired *want)
 			find_items(tr, r);
 		}
 	}
+}
+
+/*
+ * org_labels: an owner-level label created (or renamed into) where repos
+ * already have a repo label of that name would make the duplicate SPEC 4 asks
+ * to report, never to pick between. Only when the owner's plan would add a
+ * name are the repos read (a normal run's reads); such an op becomes a
+ * notice naming the repos.
+ */
+static void check_owner_duplicates(struct target_run *tr, int jobs)
+{
+	struct target_run scan;
+	struct repo_run *owner;
+	bool adds = false;
+
+	if (tr->code || !tr->t->org_labels || tr->n_repos != 1 || tr->repos[0].name)
+		return;
+	owner = &tr->repos[0];
+	for (size_t k = 0; k < owner->plan.n; k++)
+		adds |= owner->plan.ops[k].kind == OP_CREATE ||
+			(owner->plan.ops[k].kind == OP_RENAME && owner->plan.ops[k].name);
+	if (!adds)
+		return;
+	scan = *tr;
+	scan.repos = NULL;
+	scan.n_repos = 0;
+	scan.error = NULL;
+	if (select_repo_list(&scan) != 0) {
+		log_warn("%s: cannot list the repos to check for repo labels an owner label would "
+			 "duplicate: %s", tr->owner, scan.error ? scan.error : "failed");
+		free(scan.error);
+		return;
+	}
+	read_labels(&scan, jobs);
+	for (size_t k = 0; k < owner->plan.n; k++) {
+		struct op *op = &owner->plan.ops[k];
+		char *key;
+		struct strbuf where = {0};
+		size_t hits = 0;
+
+		if (!(op->kind == OP_CREATE || op->kind == OP_RENAME) || !op->name)
+			continue;
+		key = names_key(op->name);
+		for (size_t j = 0; j < scan.n_repos && key; j++) {
+			const struct repo_run *r = &scan.repos[j];
+			bool has = false;
+
+			for (size_t m = 0; m < r->n_labels && !has; m++)
+				has = strcmp(r->labels[m].key, key) == 0;
+			if (has && hits++ < 3)
+				sb_addf(&where, "%s%s", where.len ? ", " : "", r->full);
+		}
+		if (hits) {
+			char *why = xasprintf("%s: %zu repo%s already have a repo label of this name "
+					      "(%s%s); an owner label would duplicate it, so it is left "
+					      "alone (remove or rename the repo labels first)",
+					      op->name, hits, hits == 1 ? "" : "s", where.s,
+					      hits > 3 ? ", ..." : "");
+
+			free(op->why);
+			op->why = why;
+			op->kind = OP_NOTICE;
+			op->destructive = false;
+		}
+		for (size_t j = 0; j < scan.n_repos && !hits; j++)
+			if (scan.repos[j].read_code)
+				log_warn("%s: cannot check for a repo label '%s' would duplicate: %s",
+					 scan.repos[j].full, op->name, scan.repos[j].read_error);
+		sb_finish(&where);
+		free(key);
+	}
+	repos_free(scan.repos, scan.n_repos);
+	free(scan.error);
 }
 
 struct totals {
@@ -1224,6 +1313,8 @@ int engine_run(const struct run_options *o, const struct desired *want_in,
 	}
 
 	plan_all(&run, want);
+	for (size_t i = 0; i < run.n_targets; i++)
+		check_owner_duplicates(&run.targets[i], o->jobs > 0 ? o->jobs : 4);
 	count(&run, &t);
 	output_plan(&run);
 	if (o->dry_run || o->cmd == CMD_PLAN || t.changes == 0 || stopping()) {
