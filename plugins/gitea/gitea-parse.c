@@ -5,56 +5,23 @@
  * Strict about the fields epithet acts on (a label without a numeric id or a
  * name, a repository without an owner), lenient about the rest: Gitea and
  * Forgejo add fields release by release, and a field epithet ignores must
- * never make a run fail.
+ * never make a run fail. What GitHub reads the same way (bodies, ids,
+ * booleans, topics, issues) is in ../common/kit-json.h.
  */
 #include "gitea-parse.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Deep enough for any answer epithet reads (repositories nest their parent
- * repository, owner and permissions), shallow enough that a hostile body
- * cannot exhaust the stack. */
-#define GT_JSON_DEPTH 64
+#include "../common/kit-json.h"
 
 int gt_parse_body(const char *body, size_t len, struct json_object **out)
 {
-	struct json_tokener *tok;
-	struct json_object *root;
-	size_t end;
-
-	*out = NULL;
-	if (body == NULL || len == 0 || len >= INT_MAX) {
-		return EPITHET_EPROTOCOL;
-	}
-	tok = json_tokener_new_ex(GT_JSON_DEPTH);
-	if (tok == NULL) {
-		return EPITHET_ENOMEM;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	/* The host NUL-terminates every body; feeding the NUL too lets json-c
-	 * finish a top-level number instead of waiting for more input. */
-	root = json_tokener_parse_ex(tok, body, (int)len + 1);
-	if (root == NULL || json_tokener_get_error(tok) != json_tokener_success) {
-		json_object_put(root);
-		json_tokener_free(tok);
-		return EPITHET_EPROTOCOL;
-	}
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	for (; end < len; end++) {
-		if (!isspace((unsigned char)body[end])) {
-			json_object_put(root);
-			return EPITHET_EPROTOCOL;
-		}
-	}
-	*out = root;
-	return 0;
+	return kit_json_parse_body(body, len, out);
 }
 
 /* ---- version ---------------------------------------------------------------- */
@@ -144,13 +111,7 @@ bool gt_version_at_least(const struct gt_version *v, unsigned major, unsigned mi
 
 const char *gt_get_string(struct json_object *obj, const char *key)
 {
-	struct json_object *v;
-
-	if (!json_object_is_type(obj, json_type_object) || !json_object_object_get_ex(obj, key, &v) ||
-	    !json_object_is_type(v, json_type_string)) {
-		return NULL;
-	}
-	return json_object_get_string(v);
+	return kit_json_get_string(obj, key);
 }
 
 int64_t gt_get_positive_int(struct json_object *obj, const char *key, int64_t dflt)
@@ -164,46 +125,6 @@ int64_t gt_get_positive_int(struct json_object *obj, const char *key, int64_t df
 	}
 	n = json_object_get_int64(v);
 	return n > 0 ? n : dflt;
-}
-
-/* A boolean member: absent or null is false; any other type is an error
- * (-1), as a string "false" read as true would mark repos wrongly. */
-static int get_bool(struct json_object *obj, const char *key, bool *out, bool *present)
-{
-	struct json_object *v;
-
-	*out = false;
-	if (present != NULL) {
-		*present = false;
-	}
-	if (!json_object_object_get_ex(obj, key, &v) || v == NULL) {
-		return 0;
-	}
-	if (!json_object_is_type(v, json_type_boolean)) {
-		return -1;
-	}
-	*out = json_object_get_boolean(v) != 0;
-	if (present != NULL) {
-		*present = true;
-	}
-	return 0;
-}
-
-/* An integer id as text into @p buf; "" when absent or null; -1 when
- * present with another type. */
-static int get_id(struct json_object *obj, const char *key, char buf[GT_ID_MAX])
-{
-	struct json_object *v;
-
-	buf[0] = '\0';
-	if (!json_object_object_get_ex(obj, key, &v) || v == NULL) {
-		return 0;
-	}
-	if (!json_object_is_type(v, json_type_int)) {
-		return -1;
-	}
-	snprintf(buf, GT_ID_MAX, "%" PRId64, json_object_get_int64(v));
-	return 0;
 }
 
 bool gt_parse_id(const char *text, int64_t *out)
@@ -244,22 +165,20 @@ void gt_repo_scratch_finish(struct gt_repo_scratch *scratch)
 int gt_parse_repo(struct json_object *obj, struct epithet_repo *out,
 		  struct gt_repo_scratch *scratch, const char **why)
 {
-	struct json_object *owner, *perms, *topics;
-	bool archived, fork, mirror, private_, push, has_push;
-	size_t i, n;
+	static const struct kit_json_flag flags[] = {
+		{"archived", EPITHET_REPO_ARCHIVED},
+		{"fork", EPITHET_REPO_FORK},
+		/* A pull mirror is overwritten from its source: read-only for
+		 * epithet, without calling it archived (it is not). */
+		{"mirror", EPITHET_REPO_NO_PUSH},
+		{"private", EPITHET_REPO_PRIVATE},
+	};
+	struct json_object *owner, *perms;
+	bool push, has_push;
 
-	memset(out, 0, sizeof(*out));
-	out->struct_size = sizeof(*out);
 	scratch->topics = NULL;
 	scratch->id[0] = '\0';
-
-	if (!json_object_is_type(obj, json_type_object)) {
-		*why = "a repository that is not a JSON object";
-		return EPITHET_EPROTOCOL;
-	}
-	out->name = gt_get_string(obj, "name");
-	if (out->name == NULL || out->name[0] == '\0') {
-		*why = "a repository without a \"name\" string";
+	if (kit_json_repo_name(obj, out, why) != 0) {
 		return EPITHET_EPROTOCOL;
 	}
 	/* Gitea's User has "login" and its alias "username". */
@@ -270,29 +189,13 @@ int gt_parse_repo(struct json_object *obj, struct epithet_repo *out,
 		*why = "a repository without an \"owner.login\" string";
 		return EPITHET_EPROTOCOL;
 	}
-	if (get_bool(obj, "archived", &archived, NULL) < 0 || get_bool(obj, "fork", &fork, NULL) < 0 ||
-	    get_bool(obj, "mirror", &mirror, NULL) < 0 ||
-	    get_bool(obj, "private", &private_, NULL) < 0) {
+	if (kit_json_flags(obj, flags, sizeof(flags) / sizeof(flags[0]), &out->flags) < 0) {
 		*why = "a repository whose archived/fork/mirror/private is not a boolean";
 		return EPITHET_EPROTOCOL;
 	}
-	if (archived) {
-		out->flags |= EPITHET_REPO_ARCHIVED;
-	}
-	if (fork) {
-		out->flags |= EPITHET_REPO_FORK;
-	}
-	/* A pull mirror is overwritten from its source: treat it as read-only
-	 * for epithet, without calling it archived (it is not). */
-	if (mirror) {
-		out->flags |= EPITHET_REPO_NO_PUSH;
-	}
-	if (private_) {
-		out->flags |= EPITHET_REPO_PRIVATE;
-	}
 	if (json_object_object_get_ex(obj, "permissions", &perms) &&
 	    json_object_is_type(perms, json_type_object)) {
-		if (get_bool(perms, "push", &push, &has_push) < 0) {
+		if (kit_json_get_bool(perms, "push", &push, &has_push) < 0) {
 			*why = "a repository whose permissions.push is not a boolean";
 			return EPITHET_EPROTOCOL;
 		}
@@ -300,39 +203,8 @@ int gt_parse_repo(struct json_object *obj, struct epithet_repo *out,
 			out->flags |= EPITHET_REPO_NO_PUSH;
 		}
 	}
-	if (get_id(obj, "id", scratch->id) < 0) {
-		*why = "a repository whose \"id\" is not an integer";
-		return EPITHET_EPROTOCOL;
-	}
-	out->id = scratch->id[0] != '\0' ? scratch->id : NULL;
-
-	if (json_object_object_get_ex(obj, "topics", &topics) && topics != NULL) {
-		if (!json_object_is_type(topics, json_type_array)) {
-			*why = "a repository whose \"topics\" is not an array";
-			return EPITHET_EPROTOCOL;
-		}
-		n = json_object_array_length(topics);
-		if (n > 0) {
-			scratch->topics = calloc(n, sizeof(*scratch->topics));
-			if (scratch->topics == NULL) {
-				*why = "out of memory";
-				return EPITHET_ENOMEM;
-			}
-			for (i = 0; i < n; i++) {
-				struct json_object *t = json_object_array_get_idx(topics, i);
-
-				if (!json_object_is_type(t, json_type_string)) {
-					gt_repo_scratch_finish(scratch);
-					*why = "a repository with a topic that is not a string";
-					return EPITHET_EPROTOCOL;
-				}
-				scratch->topics[i] = json_object_get_string(t);
-			}
-			out->topics = scratch->topics;
-			out->n_topics = n;
-		}
-	}
-	return 0;
+	return kit_json_repo_id_topics(obj, out, scratch->id, sizeof(scratch->id), &scratch->topics,
+				       why);
 }
 
 /* ---- labels ---------------------------------------------------------------------- */
@@ -395,25 +267,18 @@ bool gt_color_out(const char *in, char buf[8])
 int gt_parse_label(struct json_object *obj, struct epithet_label *out,
 		   struct gt_label_scratch *scratch, const char **why)
 {
-	struct json_object *v;
 	bool flag, present;
 
-	memset(out, 0, sizeof(*out));
-	out->struct_size = sizeof(*out);
-	out->issues = -1;
-	out->pulls = -1;
 	scratch->bad_color = false;
 	scratch->id[0] = '\0';
 	scratch->color[0] = '\0';
-
-	if (!json_object_is_type(obj, json_type_object)) {
-		*why = "a label that is not a JSON object";
+	if (kit_json_label_object(obj, out, why) != 0) {
 		return EPITHET_EPROTOCOL;
 	}
 	/* Writes address labels by id, never by name (trap 18): a label
 	 * without one could be listed but never changed. */
-	if (get_id(obj, "id", scratch->id) < 0 || scratch->id[0] == '\0' ||
-	    scratch->id[0] == '-' || strcmp(scratch->id, "0") == 0) {
+	if (kit_json_get_id(obj, "id", scratch->id, sizeof(scratch->id)) < 0 ||
+	    scratch->id[0] == '\0' || scratch->id[0] == '-' || strcmp(scratch->id, "0") == 0) {
 		*why = "a label without a positive integer \"id\"";
 		return EPITHET_EPROTOCOL;
 	}
@@ -431,16 +296,12 @@ int gt_parse_label(struct json_object *obj, struct epithet_label *out,
 	} else {
 		scratch->bad_color = true;
 	}
-	if (json_object_object_get_ex(obj, "description", &v) && v != NULL) {
-		if (!json_object_is_type(v, json_type_string)) {
-			*why = "a label whose \"description\" is neither a string nor null";
-			return EPITHET_EPROTOCOL;
-		}
-		out->description = json_object_get_string(v);
+	if (kit_json_label_description(obj, out, why) != 0) {
+		return EPITHET_EPROTOCOL;
 	}
 	/* Present from Gitea 1.19 (exclusive) and 1.21 (is_archived): the key
 	 * itself says the server has the feature. */
-	if (get_bool(obj, "exclusive", &flag, &present) < 0) {
+	if (kit_json_get_bool(obj, "exclusive", &flag, &present) < 0) {
 		*why = "a label whose \"exclusive\" is not a boolean";
 		return EPITHET_EPROTOCOL;
 	}
@@ -450,7 +311,7 @@ int gt_parse_label(struct json_object *obj, struct epithet_label *out,
 	if (flag) {
 		out->flags |= EPITHET_LABEL_EXCLUSIVE;
 	}
-	if (get_bool(obj, "is_archived", &flag, &present) < 0) {
+	if (kit_json_get_bool(obj, "is_archived", &flag, &present) < 0) {
 		*why = "a label whose \"is_archived\" is not a boolean";
 		return EPITHET_EPROTOCOL;
 	}
@@ -467,24 +328,7 @@ int gt_parse_label(struct json_object *obj, struct epithet_label *out,
 
 int gt_parse_item(struct json_object *obj, struct epithet_item *out, const char **why)
 {
-	struct json_object *v;
-	int64_t number;
-
-	memset(out, 0, sizeof(*out));
-	out->struct_size = sizeof(*out);
-	if (!json_object_is_type(obj, json_type_object)) {
-		*why = "an issue that is not a JSON object";
-		return EPITHET_EPROTOCOL;
-	}
-	if (!json_object_object_get_ex(obj, "number", &v) || !json_object_is_type(v, json_type_int) ||
-	    (number = json_object_get_int64(v)) <= 0) {
-		*why = "an issue without a positive integer \"number\"";
-		return EPITHET_EPROTOCOL;
-	}
-	out->number = (uint64_t)number;
-	/* Issues carry "pull_request": null; pull requests an object. */
-	out->is_pull = json_object_object_get_ex(obj, "pull_request", &v) && v != NULL;
-	return 0;
+	return kit_json_parse_item(obj, out, why);
 }
 
 bool gt_labels_include_id(struct json_object *arr, int64_t id)
@@ -525,34 +369,6 @@ const char *gt_error_message(struct json_object *root)
 
 /* ---- request bodies ---------------------------------------------------------------- */
 
-/* Add a member; false when out of memory (the value is released). */
-static bool add_member(struct json_object *obj, const char *key, struct json_object *v)
-{
-	if (v == NULL) {
-		return false;
-	}
-	if (json_object_object_add(obj, key, v) != 0) {
-		json_object_put(v);
-		return false;
-	}
-	return true;
-}
-
-/* Serialise and release @p obj; NULL when out of memory. */
-static char *to_text(struct json_object *obj)
-{
-	const char *text;
-	char *dup = NULL;
-
-	text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
-						       JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (text != NULL) {
-		dup = strdup(text);
-	}
-	json_object_put(obj);
-	return dup;
-}
-
 char *gt_label_body(const struct epithet_label *want, const struct gt_label_body_opts *opts,
 		    size_t *n_fields)
 {
@@ -567,13 +383,13 @@ char *gt_label_body(const struct epithet_label *want, const struct gt_label_body
 		return NULL;
 	}
 	if ((opts->create || (want->fields & EPITHET_FIELD_NAME)) && want->name != NULL) {
-		if (!add_member(obj, "name", json_object_new_string(want->name))) {
+		if (!kit_json_add(obj, "name", json_object_new_string(want->name))) {
 			goto fail;
 		}
 		count++;
 	}
 	if (opts->color != NULL) {
-		if (!add_member(obj, "color", json_object_new_string(opts->color))) {
+		if (!kit_json_add(obj, "color", json_object_new_string(opts->color))) {
 			goto fail;
 		}
 		count++;
@@ -581,7 +397,7 @@ char *gt_label_body(const struct epithet_label *want, const struct gt_label_body
 	if (want->fields & EPITHET_FIELD_DESCRIPTION) {
 		const char *d = want->description != NULL ? want->description : "";
 
-		if (!add_member(obj, "description", json_object_new_string(d))) {
+		if (!kit_json_add(obj, "description", json_object_new_string(d))) {
 			goto fail;
 		}
 		count++;
@@ -589,20 +405,20 @@ char *gt_label_body(const struct epithet_label *want, const struct gt_label_body
 	if (opts->exclusive) {
 		bool ex = (want->flags & EPITHET_LABEL_EXCLUSIVE) != 0;
 
-		if (!add_member(obj, "exclusive", json_object_new_boolean(ex))) {
+		if (!kit_json_add(obj, "exclusive", json_object_new_boolean(ex))) {
 			goto fail;
 		}
 		count++;
 	}
 	if (opts->send_archived) {
-		if (!add_member(obj, "is_archived", json_object_new_boolean(opts->archived))) {
+		if (!kit_json_add(obj, "is_archived", json_object_new_boolean(opts->archived))) {
 			goto fail;
 		}
 	}
 	if (n_fields != NULL) {
 		*n_fields = count;
 	}
-	return to_text(obj);
+	return kit_json_to_text(obj);
 
 fail:
 	json_object_put(obj);
@@ -626,7 +442,7 @@ char *gt_add_labels_body(int64_t id)
 	if (json_object_object_add(obj, "labels", arr) != 0) {
 		goto fail;
 	}
-	return to_text(obj);
+	return kit_json_to_text(obj);
 
 fail:
 	json_object_put(arr);

@@ -4,7 +4,9 @@
  *
  * Everything reaches the server through the host's services: the host owns
  * the token, pacing, retries and the ETag cache, so this file only builds
- * requests and maps answers (JSON mapping in gitea-parse.c).
+ * requests and maps answers (JSON mapping in gitea-parse.c; what github does
+ * the same way, requests, statuses and paged lists, in
+ * ../common/plugin-kit.c).
  *
  * What makes Gitea different from GitHub, and where it is handled (the trap
  * numbers are those of shared/specs/CONTRACTS.md section 4):
@@ -26,8 +28,6 @@
  * concurrently.
  */
 #include <inttypes.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +38,7 @@
 
 #include "epithet/forge.h"
 #include "gitea-parse.h"
+#include "../common/plugin-kit.h"
 
 #define GT_API_SUFFIX "/api/v1"
 
@@ -46,9 +47,6 @@
 /* An instance may raise MAX_RESPONSE_ITEMS; beyond this, pages would only
  * get slow to parse, not fewer in any useful way. */
 #define GT_MAX_PAGE 1000
-
-/* Longest quote of the server's "message" in an error. */
-#define GT_QUOTE_MAX 200
 
 /* The colour a create sends when the labels file gives none: Gitea requires
  * one (CreateLabelOption), and this is the grey GitHub picks in that case. */
@@ -67,57 +65,12 @@ struct epithet_forge_session {
 
 /* ---- URLs ------------------------------------------------------------------- */
 
-/* NULL when @p url is a usable http(s) base URL, or a phrase saying why not. */
-static const char *check_base_url(const char *url)
-{
-	const char *p, *q;
-	size_t authority;
-
-	if (strncasecmp(url, "https://", 8) == 0) {
-		p = url + 8;
-	} else if (strncasecmp(url, "http://", 7) == 0) {
-		p = url + 7;
-	} else {
-		return "the scheme must be http:// or https://";
-	}
-	for (q = url; *q != '\0'; q++) {
-		unsigned char c = (unsigned char)*q;
-
-		if (c <= 0x20 || c == 0x7f || c == '?' || c == '#') {
-			return "it must not contain spaces, control characters, a query or a fragment";
-		}
-	}
-	authority = strcspn(p, "/");
-	if (memchr(p, '@', authority) != NULL) {
-		return "credentials in the URL are not supported (use GITEA_TOKEN or --token-file)";
-	}
-	if (strcspn(p, ":/") == 0) {
-		return "it has no host name";
-	}
-	return NULL;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t ls = strlen(s), lx = strlen(suffix);
-
-	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
-}
-
-static int out_of_memory(struct epithet_forge_session *s, struct epithet_error *err)
-{
-	s->host->error_set(err, EPITHET_ENOMEM, 0, "out of memory");
-	return EPITHET_ENOMEM;
-}
-
 /* --url: the Gitea base URL, sub-path included (https://HOST[/SUBPATH]). */
 static int resolve_target(struct epithet_forge_session *s, const struct epithet_forge_config *cfg,
 			  struct epithet_error *err)
 {
 	const struct epithet_host *h = s->host;
 	const char *url, *why;
-	size_t len;
-	char *base;
 
 	if (cfg != NULL && cfg->api_url != NULL && cfg->api_url[0] != '\0') {
 		h->error_set(err, EPITHET_EINVALID, 0,
@@ -130,7 +83,8 @@ static int resolve_target(struct epithet_forge_session *s, const struct epithet_
 		h->error_set(err, EPITHET_EINVALID, 0, "gitea: --url https://HOST is required");
 		return EPITHET_EINVALID;
 	}
-	why = check_base_url(url);
+	why = kit_check_base_url(url, "credentials in the URL are not supported "
+				      "(use GITEA_TOKEN or --token-file)", NULL, NULL);
 	if (why != NULL) {
 		/* Never quote a URL that may carry credentials. */
 		if (strchr(url, '@') != NULL) {
@@ -140,90 +94,11 @@ static int resolve_target(struct epithet_forge_session *s, const struct epithet_
 		}
 		return EPITHET_EINVALID;
 	}
-	base = strdup(url);
-	if (base == NULL) {
-		return out_of_memory(s, err);
-	}
-	len = strlen(base);
-	while (len > 0 && base[len - 1] == '/') {
-		base[--len] = '\0';
-	}
-	if (ends_with(base, GT_API_SUFFIX)) {
-		/* The API root itself was given: do not make it /api/v1/api/v1. */
-		s->api_root = base;
-		s->display = strndup(base, len - strlen(GT_API_SUFFIX));
-	} else {
-		s->display = base;
-		s->api_root = malloc(len + sizeof(GT_API_SUFFIX));
-		if (s->api_root != NULL) {
-			memcpy(s->api_root, base, len);
-			memcpy(s->api_root + len, GT_API_SUFFIX, sizeof(GT_API_SUFFIX));
-		}
-	}
-	if (s->api_root == NULL || s->display == NULL) {
-		return out_of_memory(s, err);
+	/* A URL that is already the API root is not made /api/v1/api/v1. */
+	if (!kit_api_root_under(url, GT_API_SUFFIX, &s->api_root, &s->display)) {
+		return kit_out_of_memory(h, err);
 	}
 	return 0;
-}
-
-/*
- * A request path from @p fmt where each "{}" is replaced by the next string
- * argument, percent-encoded by the host as one segment (query values take
- * the same encoding). malloc'd; NULL when out of memory.
- */
-static char *build_path(struct epithet_forge_session *s, const char *fmt, ...)
-{
-	const struct epithet_host *h = s->host;
-	char *buf = NULL, *grown;
-	size_t len = 0, cap = 0;
-	va_list ap;
-
-	va_start(ap, fmt);
-	while (*fmt != '\0') {
-		const char *piece;
-		char *escaped = NULL;
-		size_t n;
-
-		if (fmt[0] == '{' && fmt[1] == '}') {
-			escaped = h->escape_segment(h->host_data, va_arg(ap, const char *));
-			if (escaped == NULL) {
-				goto fail;
-			}
-			piece = escaped;
-			n = strlen(escaped);
-			fmt += 2;
-		} else {
-			piece = fmt;
-			n = strcspn(fmt, "{");
-			if (n == 0) {
-				n = 1; /* a lone '{' */
-			}
-			fmt += n;
-		}
-		if (len + n + 1 > cap) {
-			cap = (len + n + 1) * 2;
-			grown = realloc(buf, cap);
-			if (grown == NULL) {
-				h->free(h->host_data, escaped);
-				goto fail;
-			}
-			buf = grown;
-		}
-		memcpy(buf + len, piece, n);
-		len += n;
-		buf[len] = '\0';
-		h->free(h->host_data, escaped);
-	}
-	va_end(ap);
-	if (buf == NULL) {
-		buf = strdup("");
-	}
-	return buf;
-
-fail:
-	va_end(ap);
-	free(buf);
-	return NULL;
 }
 
 /* "/repos/{o}/{r}/labels" or "/orgs/{o}/labels", then @p tail as is
@@ -232,216 +107,67 @@ static char *labels_path(struct epithet_forge_session *s, const char *owner, con
 			 const char *tail)
 {
 	char *base, *out;
-	size_t n;
 
-	base = repo != NULL ? build_path(s, "/repos/{}/{}/labels", owner, repo)
-			    : build_path(s, "/orgs/{}/labels", owner);
+	base = repo != NULL ? kit_build_path(s->host, "/repos/{}/{}/labels", owner, repo)
+			    : kit_build_path(s->host, "/orgs/{}/labels", owner);
 	if (base == NULL) {
 		return NULL;
 	}
-	n = strlen(base) + strlen(tail) + 1;
-	out = malloc(n);
-	if (out != NULL) {
-		snprintf(out, n, "%s%s", base, tail);
-	}
+	out = kit_strdup_printf("%s%s", base, tail);
 	free(base);
 	return out;
 }
 
-/* ---- requests and statuses -------------------------------------------------------- */
-
-/* The server's "message" from an error body, as one printable line in
- * @p buf ("" when the body has none, e.g. a proxy's HTML page, trap 27). */
-static void quote_message(const struct epithet_http_response *resp, char *buf, size_t n)
-{
-	struct json_object *root = NULL;
-	const char *msg;
-	size_t i;
-
-	buf[0] = '\0';
-	if (gt_parse_body(resp->body, resp->body_len, &root) != 0) {
-		return;
-	}
-	msg = gt_error_message(root);
-	if (msg != NULL) {
-		snprintf(buf, n, "%s", msg);
-		for (i = 0; buf[i] != '\0'; i++) {
-			if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f) {
-				buf[i] = ' ';
-			}
-		}
-	}
-	json_object_put(root);
-}
+/* ---- statuses ---------------------------------------------------------------------- */
 
 /*
- * Map a non-2xx answer to a status and fill @p err. @p what names the
- * operation ("creating label \"bug\" in acme/r1"). Gitea's messages are
- * human and were localized in old versions: the status decides (trap 26),
- * the message is only quoted.
+ * Gitea's own statuses, before the common mapping (kit_map_status). Gitea's
+ * messages are human and were localized in old versions: the status decides
+ * (trap 26), the message is only quoted. The common 429 fits: Gitea has no
+ * rate limit of its own, a proxy in front may.
  */
-static int map_status(struct epithet_forge_session *s, const struct epithet_http_response *resp,
-		      const char *what, struct epithet_error *err)
+static int gitea_statuses(const struct kit_answer *a, struct epithet_error *err)
 {
-	const struct epithet_host *h = s->host;
-	char msg[GT_QUOTE_MAX];
-	const char *sep;
-	int st = resp->status;
+	const struct epithet_host *h = a->host;
+	int st = a->status;
 
-	quote_message(resp, msg, sizeof(msg));
-	sep = msg[0] != '\0' ? ": " : "";
 	switch (st) {
-	case 401:
-		h->error_set(err, EPITHET_EAUTH, st, "Gitea rejected the credentials (401)%s%s (%s)",
-			     sep, msg, what);
-		return EPITHET_EAUTH;
-	case 403:
-		h->error_set(err, EPITHET_EFORBIDDEN, st, "%s: Gitea refused (403)%s%s", what, sep, msg);
-		return EPITHET_EFORBIDDEN;
-	case 404:
-		h->error_set(err, EPITHET_ENOTFOUND, st,
-			     "%s: not found, or not visible with these credentials (404)%s%s",
-			     what, sep, msg);
-		return EPITHET_ENOTFOUND;
 	case 423:
 		/* "repo is archived" (mustNotBeArchived): read-only. */
 		h->error_set(err, EPITHET_EFORBIDDEN, st, "%s: the repository is locked (423)%s%s",
-			     what, sep, msg);
+			     a->what, a->sep, a->msg);
 		return EPITHET_EFORBIDDEN;
 	case 400:
 	case 409:
 	case 422:
 		/* Gitea itself never refuses a duplicate label name (trap 20),
 		 * but a fork or a future version may say so. */
-		if (strcasestr(msg, "already exist") != NULL) {
+		if (strcasestr(a->msg, "already exist") != NULL) {
 			h->error_set(err, EPITHET_EEXISTS, st, "%s: a label of that name already exists (%d)%s%s",
-				     what, st, sep, msg);
+				     a->what, st, a->sep, a->msg);
 			return EPITHET_EEXISTS;
 		}
 		h->error_set(err, EPITHET_EINVALID, st, "%s: Gitea refused the values (%d)%s%s",
-			     what, st, sep, msg);
+			     a->what, st, a->sep, a->msg);
 		return EPITHET_EINVALID;
-	case 429:
-		/* Gitea has no rate limit of its own; a proxy in front may. */
-		h->error_set(err, EPITHET_ERATELIMIT, st, "%s: rate limited (429)%s%s", what, sep, msg);
-		return EPITHET_ERATELIMIT;
 	default:
-		break;
+		return 0;
 	}
-	if (st >= 500 && st <= 599) {
-		h->error_set(err, EPITHET_ESERVER, st, "%s: Gitea server error (%d)%s%s", what, st, sep, msg);
-		return EPITHET_ESERVER;
-	}
-	h->error_set(err, EPITHET_ERROR, st, "%s: unexpected HTTP status %d from Gitea%s%s",
-		     what, st, sep, msg);
-	return EPITHET_ERROR;
 }
 
-static int protocol_error(struct epithet_forge_session *s, int http_status, const char *what,
-			  const char *why, struct epithet_error *err)
-{
-	s->host->error_set(err, EPITHET_EPROTOCOL, http_status,
-			   "%s: unexpected answer from Gitea: %s", what, why);
-	return EPITHET_EPROTOCOL;
-}
-
-static bool is_2xx(int status)
-{
-	return status >= 200 && status <= 299;
-}
-
-/* One request; on 0, *out holds an answer of any status. */
-static int send_request(struct epithet_forge_session *s, const char *method, const char *url,
-			const char *body, struct epithet_http_response **out,
-			struct epithet_error *err)
-{
-	struct epithet_http_request req;
-
-	memset(&req, 0, sizeof(req));
-	req.struct_size = sizeof(req);
-	req.method = method;
-	req.url = url;
-	req.body = body;
-	req.body_len = body != NULL ? strlen(body) : 0;
-	*out = NULL;
-	return s->host->http(s->host->host_data, &req, out, err);
-}
-
-/* A write whose answer carries nothing epithet needs: 0 on any 2xx. */
-static int send_write(struct epithet_forge_session *s, const char *method, const char *url,
-		      const char *body, const char *what, struct epithet_error *err)
-{
-	struct epithet_http_response *resp = NULL;
-	int rc;
-
-	rc = send_request(s, method, url, body, &resp, err);
-	if (rc != 0) {
-		return rc;
-	}
-	rc = is_2xx(resp->status) ? 0 : map_status(s, resp, what, err);
-	s->host->http_free(s->host->host_data, resp);
-	return rc;
-}
-
-/* GET @p url and parse a 2xx JSON answer into *root. A non-2xx answer is
- * left in *status_out (when not NULL, the caller maps it) or mapped here. */
-static int get_json(struct epithet_forge_session *s, const char *url, const char *what,
-		    struct json_object **root, int *status_out, struct epithet_error *err)
-{
-	struct epithet_http_response *resp = NULL;
-	int rc;
-
-	*root = NULL;
-	if (status_out != NULL) {
-		*status_out = 0;
-	}
-	rc = send_request(s, "GET", url, NULL, &resp, err);
-	if (rc != 0) {
-		return rc;
-	}
-	if (!is_2xx(resp->status)) {
-		if (status_out != NULL) {
-			*status_out = resp->status;
-			rc = 0;
-		} else {
-			rc = map_status(s, resp, what, err);
-		}
-		goto out;
-	}
-	rc = gt_parse_body(resp->body, resp->body_len, root);
-	if (rc == EPITHET_ENOMEM) {
-		rc = out_of_memory(s, err);
-	} else if (rc != 0) {
-		rc = protocol_error(s, resp->status, what, "the answer is not JSON", err);
-	}
-out:
-	s->host->http_free(s->host->host_data, resp);
-	return rc;
-}
+static const struct kit_forge gitea_kit = {
+	.name = "Gitea",
+	.statuses = gitea_statuses,
+	/* Lists are walked by page number until X-Total-Count is reached or a
+	 * page is empty: label lists have no Link header, and repo lists' Link
+	 * URLs use ROOT_URL, which is wrong behind many proxies (trap 23). Each
+	 * list URL carries ?limit= (with_limit). */
+	.page_param = "page",
+};
 
 /* ---- paginated lists ------------------------------------------------------------- */
 
-/* Returned by an item handler when the user's callback said stop. */
-#define WALK_STOP 1
-
-struct walk {
-	struct epithet_forge_session *s;
-	const char *what;
-	/* 0, WALK_STOP (w->cb_ret set), or a negative status with *why set. */
-	int (*item)(struct walk *w, struct json_object *obj, const char **why);
-	epithet_repo_cb repo_cb;
-	epithet_label_cb label_cb;
-	epithet_item_cb item_cb;
-	void *payload;
-	int64_t filter_id;    /* list_labelled: keep only issues carrying this label id */
-	int cb_ret;           /* the user's non-zero return, passed on unchanged */
-	bool stopped;
-	bool soft_404;        /* a 404 first page sets got_404 instead of failing */
-	bool got_404;
-	size_t pages;
-};
-
-static int repo_item(struct walk *w, struct json_object *obj, const char **why)
+static int repo_item(struct kit_walk *w, struct json_object *obj, const char **why)
 {
 	struct gt_repo_scratch scratch;
 	struct epithet_repo repo;
@@ -451,12 +177,12 @@ static int repo_item(struct walk *w, struct json_object *obj, const char **why)
 	if (rc != 0) {
 		return rc;
 	}
-	w->cb_ret = w->repo_cb(&repo, w->payload);
+	rc = kit_walk_deliver(w, w->repo_cb(&repo, w->payload));
 	gt_repo_scratch_finish(&scratch);
-	return w->cb_ret != 0 ? WALK_STOP : 0;
+	return rc;
 }
 
-static int label_item(struct walk *w, struct json_object *obj, const char **why)
+static int label_item(struct kit_walk *w, struct json_object *obj, const char **why)
 {
 	struct gt_label_scratch scratch;
 	struct epithet_label label;
@@ -469,15 +195,15 @@ static int label_item(struct walk *w, struct json_object *obj, const char **why)
 	if (scratch.bad_color) {
 		/* Stored unvalidated by an old Gitea: list it without a colour
 		 * so that a sync can set a real one. */
-		w->s->host->log(w->s->host->host_data, EPITHET_LOG_WARN,
-				"%s: label \"%s\" has no valid colour (\"%s\")", w->what, label.name,
-				gt_get_string(obj, "color") != NULL ? gt_get_string(obj, "color") : "");
+		w->host->log(w->host->host_data, EPITHET_LOG_WARN,
+			     "%s: label \"%s\" has no valid colour (\"%s\")", w->what, label.name,
+			     gt_get_string(obj, "color") != NULL ? gt_get_string(obj, "color") : "");
 	}
-	w->cb_ret = w->label_cb(&label, w->payload);
-	return w->cb_ret != 0 ? WALK_STOP : 0;
+	return kit_walk_deliver(w, w->label_cb(&label, w->payload));
 }
 
-static int issue_item(struct walk *w, struct json_object *obj, const char **why)
+/* w->filter: the id (int64_t) of the label an issue must carry to be kept. */
+static int issue_item(struct kit_walk *w, struct json_object *obj, const char **why)
 {
 	struct epithet_item item;
 	int rc;
@@ -486,104 +212,21 @@ static int issue_item(struct walk *w, struct json_object *obj, const char **why)
 	if (rc != 0) {
 		return rc;
 	}
-	if (!gt_item_has_label_id(obj, w->filter_id)) {
+	if (!gt_item_has_label_id(obj, *(const int64_t *)w->filter)) {
 		return 0;
 	}
-	w->cb_ret = w->item_cb(&item, w->payload);
-	return w->cb_ret != 0 ? WALK_STOP : 0;
-}
-
-/* epithet_page_cb: one page of a JSON array. Returns the number of items on
- * the page, filtered or not: the host compares it with X-Total-Count. */
-static int walk_page(const struct epithet_http_response *resp, void *payload,
-		     struct epithet_error *err)
-{
-	struct walk *w = payload;
-	struct json_object *root = NULL;
-	const char *why = NULL;
-	size_t i, n;
-	int rc;
-
-	w->pages++;
-	if (!is_2xx(resp->status)) {
-		if (resp->status == 404 && w->soft_404 && w->pages == 1) {
-			w->got_404 = true;
-			return EPITHET_ENOTFOUND;
-		}
-		return map_status(w->s, resp, w->what, err);
-	}
-	rc = gt_parse_body(resp->body, resp->body_len, &root);
-	if (rc == EPITHET_ENOMEM) {
-		return out_of_memory(w->s, err);
-	}
-	if (rc != 0) {
-		return protocol_error(w->s, resp->status, w->what, "the answer is not JSON", err);
-	}
-	if (!json_object_is_type(root, json_type_array)) {
-		json_object_put(root);
-		return protocol_error(w->s, resp->status, w->what, "a list was expected", err);
-	}
-	n = json_object_array_length(root);
-	for (i = 0; i < n; i++) {
-		rc = w->item(w, json_object_array_get_idx(root, i), &why);
-		if (rc == WALK_STOP) {
-			w->stopped = true;
-			/* Any negative stops the host's walk; the method then
-			 * returns w->cb_ret, not this. */
-			rc = EPITHET_ERROR;
-			goto out;
-		}
-		if (rc == EPITHET_ENOMEM) {
-			rc = out_of_memory(w->s, err);
-			goto out;
-		}
-		if (rc != 0) {
-			rc = protocol_error(w->s, resp->status, w->what, why, err);
-			goto out;
-		}
-	}
-	rc = n > INT_MAX ? INT_MAX : (int)n;
-out:
-	json_object_put(root);
-	return rc;
-}
-
-/* GET @p url (which carries ?limit=) and every following page by number
- * until X-Total-Count is reached or a page is empty: label lists have no
- * Link header, and repo lists' Link URLs use ROOT_URL, which is wrong
- * behind many proxies (trap 23). */
-static int walk_list(struct walk *w, const char *url, struct epithet_error *err)
-{
-	const struct epithet_host *h = w->s->host;
-	struct epithet_http_request req;
-	int rc;
-
-	memset(&req, 0, sizeof(req));
-	req.struct_size = sizeof(req);
-	req.method = "GET";
-	req.url = url;
-	req.page_param = "page";
-	rc = h->http_paginate(h->host_data, &req, walk_page, w, err);
-	if (w->stopped) {
-		return w->cb_ret;
-	}
-	return rc;
+	return kit_walk_deliver(w, w->item_cb(&item, w->payload));
 }
 
 /* "PATH?limit=N" or "PATH&limit=N" for the session's page size; malloc'd. */
 static char *with_limit(struct epithet_forge_session *s, char *path)
 {
 	char *out;
-	size_t n;
 
 	if (path == NULL) {
 		return NULL;
 	}
-	n = strlen(path) + 32;
-	out = malloc(n);
-	if (out != NULL) {
-		snprintf(out, n, "%s%climit=%u", path, strchr(path, '?') != NULL ? '&' : '?', s->limit);
-	}
+	out = kit_strdup_printf("%s%climit=%u", path, strchr(path, '?') != NULL ? '&' : '?', s->limit);
 	free(path);
 	return out;
 }
@@ -663,7 +306,7 @@ struct name_scan {
 	bool lookalike;          /* another label the database may take for @name */
 };
 
-static int scan_item(struct walk *w, struct json_object *obj, const char **why)
+static int scan_item(struct kit_walk *w, struct json_object *obj, const char **why)
 {
 	struct name_scan *ns = w->payload;
 	struct gt_label_scratch scratch;
@@ -694,22 +337,18 @@ static int scan_item(struct walk *w, struct json_object *obj, const char **why)
 static int scan_labels(struct epithet_forge_session *s, const char *owner, const char *repo,
 		       struct name_scan *ns, struct epithet_error *err)
 {
-	struct walk w;
+	struct kit_walk w;
 	char what[256];
 	char *url;
 	int rc;
 
 	snprintf(what, sizeof(what), "labels of %s/%s", owner, repo);
-	memset(&w, 0, sizeof(w));
-	w.s = s;
-	w.what = what;
-	w.item = scan_item;
-	w.payload = ns;
-	url = with_limit(s, build_path(s, "/repos/{}/{}/labels", owner, repo));
+	kit_walk_init(&w, s->host, &gitea_kit, what, scan_item, ns);
+	url = with_limit(s, kit_build_path(s->host, "/repos/{}/{}/labels", owner, repo));
 	if (url == NULL) {
-		return out_of_memory(s, err);
+		return kit_out_of_memory(s->host, err);
 	}
-	rc = walk_list(&w, url, err);
+	rc = kit_walk_list(&w, url, err);
 	free(url);
 	return rc;
 }
@@ -783,7 +422,7 @@ static int probe_version(struct epithet_forge_session *s, struct epithet_error *
 	int rc;
 
 	snprintf(what, sizeof(what), "reading the Gitea version at %s", s->display);
-	rc = send_request(s, "GET", "/version", NULL, &resp, err);
+	rc = kit_send_request(h, "GET", "/version", NULL, &resp, err);
 	if (rc != 0) {
 		return rc;
 	}
@@ -794,22 +433,24 @@ static int probe_version(struct epithet_forge_session *s, struct epithet_error *
 		rc = EPITHET_ENOTFOUND;
 		goto out;
 	}
-	if (!is_2xx(resp->status)) {
+	if (!kit_is_2xx(resp->status)) {
 		/* A bad token is refused here already, even on this public
 		 * endpoint: better now than after planning. */
-		rc = map_status(s, resp, what, err);
+		rc = kit_map_status(h, &gitea_kit, resp, what, err);
 		goto out;
 	}
 	rc = gt_parse_body(resp->body, resp->body_len, &root);
 	if (rc != 0) {
-		rc = rc == EPITHET_ENOMEM ? out_of_memory(s, err)
-					  : protocol_error(s, resp->status, what,
-							   "the answer is not JSON (is this Gitea?)", err);
+		rc = rc == EPITHET_ENOMEM ? kit_out_of_memory(h, err)
+					  : kit_protocol_error(h, &gitea_kit, resp->status, what,
+							       "the answer is not JSON (is this Gitea?)",
+							       err);
 		goto out;
 	}
 	text = gt_get_string(root, "version");
 	if (text == NULL) {
-		rc = protocol_error(s, resp->status, what, "no \"version\" string (is this Gitea?)", err);
+		rc = kit_protocol_error(h, &gitea_kit, resp->status, what,
+					"no \"version\" string (is this Gitea?)", err);
 		goto out;
 	}
 	if (gt_parse_version(text, &s->ver) == 0) {
@@ -840,12 +481,20 @@ out:
 static int probe_settings(struct epithet_forge_session *s, struct epithet_error *err)
 {
 	const struct epithet_host *h = s->host;
+	struct epithet_http_response *resp = NULL;
 	struct json_object *root = NULL;
 	int64_t max;
-	int status, rc;
+	int rc;
 
 	s->limit = GT_DEFAULT_PAGE;
-	rc = get_json(s, "/settings/api", "Gitea API settings", &root, &status, err);
+	rc = kit_send_request(h, "GET", "/settings/api", NULL, &resp, err);
+	if (rc == 0 && !kit_is_2xx(resp->status)) {
+		h->log(h->host_data, EPITHET_LOG_INFO,
+		       "GET /settings/api answered %d; using pages of %u", resp->status, s->limit);
+	} else if (rc == 0) {
+		rc = kit_answer_json(h, &gitea_kit, resp, "Gitea API settings", &root, err);
+	}
+	h->http_free(h->host_data, resp);
 	if (rc == EPITHET_EPROTOCOL) {
 		/* Not worth failing a run over: the default is what most
 		 * instances use, and pages are walked by count anyway. */
@@ -853,13 +502,8 @@ static int probe_settings(struct epithet_forge_session *s, struct epithet_error 
 		memset(err, 0, sizeof(*err));
 		return 0;
 	}
-	if (rc != 0) {
+	if (rc != 0 || root == NULL) {
 		return rc;
-	}
-	if (status != 0) {
-		h->log(h->host_data, EPITHET_LOG_INFO,
-		       "GET /settings/api answered %d; using pages of %u", status, s->limit);
-		return 0;
 	}
 	max = gt_get_positive_int(root, "max_response_items", GT_DEFAULT_PAGE);
 	s->limit = max > GT_MAX_PAGE ? GT_MAX_PAGE : (unsigned)max;
@@ -881,8 +525,7 @@ static int impl_open(const struct epithet_host *host, const struct epithet_forge
 	*out = NULL;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
-		host->error_set(err, EPITHET_ENOMEM, 0, "out of memory");
-		return EPITHET_ENOMEM;
+		return kit_out_of_memory(host, err);
 	}
 	s->host = host;
 	s->limit = GT_DEFAULT_PAGE;
@@ -940,48 +583,24 @@ static void impl_close(epithet_forge_session *s)
 static int impl_list_repos(epithet_forge_session *s, const char *owner, epithet_repo_cb cb,
 			   void *payload, struct epithet_error *err)
 {
-	struct walk w;
-	char what[256];
-	char *url;
-	int rc;
+	struct kit_walk w;
+	char what[256], user_what[256];
 
 	if (owner == NULL || owner[0] == '\0') {
 		s->host->error_set(err, EPITHET_EINVALID, 0, "listing repositories needs an owner");
 		return EPITHET_EINVALID;
 	}
 	snprintf(what, sizeof(what), "repositories of %s", owner);
-	memset(&w, 0, sizeof(w));
-	w.s = s;
-	w.what = what;
-	w.item = repo_item;
+	snprintf(user_what, sizeof(user_what),
+		 "repositories of %s (no organization or user of that name)", owner);
+	kit_walk_init(&w, s->host, &gitea_kit, what, repo_item, payload);
 	w.repo_cb = cb;
-	w.payload = payload;
 	/* An owner may be a user: /orgs/ answers 404 for those. Not
 	 * /user/repos, which lists only the token's own repos (trap 24). */
-	w.soft_404 = true;
-	url = with_limit(s, build_path(s, "/orgs/{}/repos", owner));
-	if (url == NULL) {
-		return out_of_memory(s, err);
-	}
-	rc = walk_list(&w, url, err);
-	free(url);
-	if (!w.got_404) {
-		return rc;
-	}
-
-	s->host->log(s->host->host_data, EPITHET_LOG_DEBUG,
-		     "no organization %s, listing the repositories of the user %s", owner, owner);
-	w.soft_404 = false;
-	w.pages = 0;
-	w.got_404 = false;
-	snprintf(what, sizeof(what), "repositories of %s (no organization or user of that name)", owner);
-	url = with_limit(s, build_path(s, "/users/{}/repos", owner));
-	if (url == NULL) {
-		return out_of_memory(s, err);
-	}
-	rc = walk_list(&w, url, err);
-	free(url);
-	return rc;
+	return kit_walk_owner_repos(&w, owner,
+				    with_limit(s, kit_build_path(s->host, "/orgs/{}/repos", owner)),
+				    with_limit(s, kit_build_path(s->host, "/users/{}/repos", owner)),
+				    user_what, err);
 }
 
 static int impl_get_repo(epithet_forge_session *s, const char *owner, const char *name,
@@ -1000,17 +619,18 @@ static int impl_get_repo(epithet_forge_session *s, const char *owner, const char
 		return EPITHET_EINVALID;
 	}
 	snprintf(what, sizeof(what), "repository %s/%s", owner, name);
-	url = build_path(s, "/repos/{}/{}", owner, name);
+	url = kit_build_path(s->host, "/repos/{}/{}", owner, name);
 	if (url == NULL) {
-		return out_of_memory(s, err);
+		return kit_out_of_memory(s->host, err);
 	}
-	rc = get_json(s, url, what, &root, NULL, err);
+	rc = kit_get_json(s->host, &gitea_kit, url, what, &root, NULL, err);
 	if (rc != 0) {
 		goto cleanup;
 	}
 	rc = gt_parse_repo(root, &repo, &scratch, &why);
 	if (rc != 0) {
-		rc = rc == EPITHET_ENOMEM ? out_of_memory(s, err) : protocol_error(s, 200, what, why, err);
+		rc = rc == EPITHET_ENOMEM ? kit_out_of_memory(s->host, err)
+					  : kit_protocol_error(s->host, &gitea_kit, 200, what, why, err);
 		goto cleanup;
 	}
 	rc = cb(&repo, payload);
@@ -1035,7 +655,7 @@ static void where(char *buf, size_t n, const char *owner, const char *repo)
 static int impl_list_labels(epithet_forge_session *s, const char *owner, const char *repo,
 			    epithet_label_cb cb, void *payload, struct epithet_error *err)
 {
-	struct walk w;
+	struct kit_walk w;
 	char what[256], at[200];
 	char *url;
 	int rc;
@@ -1046,19 +666,15 @@ static int impl_list_labels(epithet_forge_session *s, const char *owner, const c
 	}
 	where(at, sizeof(at), owner, repo);
 	snprintf(what, sizeof(what), "labels of %s", at);
-	memset(&w, 0, sizeof(w));
-	w.s = s;
-	w.what = what;
-	w.item = label_item;
+	kit_walk_init(&w, s->host, &gitea_kit, what, label_item, payload);
 	w.label_cb = cb;
-	w.payload = payload;
 	/* repo NULL: the organization's own labels. A repo's list holds its
 	 * own labels only (CONTRACTS 2.2). */
 	url = with_limit(s, labels_path(s, owner, repo, ""));
 	if (url == NULL) {
-		return out_of_memory(s, err);
+		return kit_out_of_memory(s->host, err);
 	}
-	rc = walk_list(&w, url, err);
+	rc = kit_walk_list(&w, url, err);
 	free(url);
 	return rc;
 }
@@ -1129,12 +745,12 @@ static int impl_create_label(epithet_forge_session *s, const char *owner, const 
 	url = labels_path(s, owner, repo, "");
 	body = gt_label_body(want, &o, NULL);
 	if (url == NULL || body == NULL) {
-		rc = out_of_memory(s, err);
+		rc = kit_out_of_memory(s->host, err);
 		goto cleanup;
 	}
 	/* Gitea allows duplicate names (trap 20): the core has looked before,
 	 * and looks again before repeating a create whose answer was lost. */
-	rc = send_write(s, "POST", url, body, what, err);
+	rc = kit_send_write(s->host, &gitea_kit, "POST", url, body, what, err);
 
 cleanup:
 	free(body);
@@ -1216,7 +832,7 @@ static int impl_update_label(epithet_forge_session *s, const char *owner, const 
 	}
 	body = gt_label_body(want, &o, &n_fields);
 	if (body == NULL) {
-		return out_of_memory(s, err);
+		return kit_out_of_memory(s->host, err);
 	}
 	if (n_fields == 0 && !archive_asked) {
 		/* Nothing this server stores was asked for: no request. */
@@ -1225,10 +841,10 @@ static int impl_update_label(epithet_forge_session *s, const char *owner, const 
 	}
 	url = labels_path(s, owner, repo, tail);
 	if (url == NULL) {
-		rc = out_of_memory(s, err);
+		rc = kit_out_of_memory(s->host, err);
 		goto cleanup;
 	}
-	rc = send_write(s, "PATCH", url, body, what, err);
+	rc = kit_send_write(s->host, &gitea_kit, "PATCH", url, body, what, err);
 
 cleanup:
 	free(url);
@@ -1256,12 +872,12 @@ static int impl_delete_label(epithet_forge_session *s, const char *owner, const 
 	}
 	url = labels_path(s, owner, repo, tail);
 	if (url == NULL) {
-		return out_of_memory(s, err);
+		return kit_out_of_memory(s->host, err);
 	}
 	/* 204 comes for unknown ids too (trap 19): success here says the
 	 * label is absent now, not that this call removed it. Deletes are
 	 * idempotent for the core, so that is what it needs. */
-	rc = send_write(s, "DELETE", url, NULL, what, err);
+	rc = kit_send_write(s->host, &gitea_kit, "DELETE", url, NULL, what, err);
 	free(url);
 	return rc;
 }
@@ -1271,7 +887,7 @@ static int impl_list_labelled(epithet_forge_session *s, const char *owner, const
 			      struct epithet_error *err)
 {
 	struct name_scan ns;
-	struct walk w;
+	struct kit_walk w;
 	char what[300];
 	char *url;
 	int64_t id = 0;
@@ -1321,21 +937,17 @@ static int impl_list_labelled(epithet_forge_session *s, const char *owner, const
 			     "%s: the name cannot be filtered on exactly; reading every issue", what);
 	}
 
-	memset(&w, 0, sizeof(w));
-	w.s = s;
-	w.what = what;
-	w.item = issue_item;
+	kit_walk_init(&w, s->host, &gitea_kit, what, issue_item, payload);
 	w.item_cb = cb;
-	w.payload = payload;
-	w.filter_id = ns.id;
+	w.filter = &ns.id;
 	/* No type=: Gitea lists issues and pull requests together. */
-	url = filter ? build_path(s, "/repos/{}/{}/issues?state=all&labels={}", owner, repo, label->name)
-		     : build_path(s, "/repos/{}/{}/issues?state=all", owner, repo);
+	url = filter ? kit_build_path(s->host, "/repos/{}/{}/issues?state=all&labels={}", owner, repo, label->name)
+		     : kit_build_path(s->host, "/repos/{}/{}/issues?state=all", owner, repo);
 	url = with_limit(s, url);
 	if (url == NULL) {
-		return out_of_memory(s, err);
+		return kit_out_of_memory(s->host, err);
 	}
-	rc = walk_list(&w, url, err);
+	rc = kit_walk_list(&w, url, err);
 	free(url);
 	return rc;
 }
@@ -1350,11 +962,11 @@ static int check_attached(struct epithet_forge_session *s, const struct epithet_
 
 	rc = gt_parse_body(resp->body, resp->body_len, &root);
 	if (rc == EPITHET_ENOMEM) {
-		return out_of_memory(s, err);
+		return kit_out_of_memory(s->host, err);
 	}
 	if (rc != 0 || !json_object_is_type(root, json_type_array)) {
 		json_object_put(root);
-		return protocol_error(s, resp->status, what, "a list of labels was expected", err);
+		return kit_protocol_error(s->host, &gitea_kit, resp->status, what, "a list of labels was expected", err);
 	}
 	found = gt_labels_include_id(root, id);
 	json_object_put(root);
@@ -1393,19 +1005,19 @@ static int impl_add_label(epithet_forge_session *s, const char *owner, const cha
 		return rc;
 	}
 	snprintf(num, sizeof(num), "%" PRIu64, number);
-	url = build_path(s, "/repos/{}/{}/issues/{}/labels", owner, repo, num);
+	url = kit_build_path(s->host, "/repos/{}/{}/issues/{}/labels", owner, repo, num);
 	/* POST adds to the issue's labels; PUT would replace them all. */
 	body = gt_add_labels_body(id);
 	if (url == NULL || body == NULL) {
-		rc = out_of_memory(s, err);
+		rc = kit_out_of_memory(s->host, err);
 		goto cleanup;
 	}
-	rc = send_request(s, "POST", url, body, &resp, err);
+	rc = kit_send_request(s->host, "POST", url, body, &resp, err);
 	if (rc != 0) {
 		goto cleanup;
 	}
-	rc = is_2xx(resp->status) ? check_attached(s, resp, id, what, err)
-				  : map_status(s, resp, what, err);
+	rc = kit_is_2xx(resp->status) ? check_attached(s, resp, id, what, err)
+				  : kit_map_status(s->host, &gitea_kit, resp, what, err);
 	s->host->http_free(s->host->host_data, resp);
 
 cleanup:
@@ -1446,12 +1058,8 @@ static const struct epithet_forge gitea_forge = {
 	.list_labels_many = NULL,
 };
 
+/* Built against 1.x: every member used here is 1.0. */
 EPITHET_FORGE_ENTRY_DECL
 {
-	/* Built against 1.x: every member used here is 1.0. */
-	if (host_abi_major != EPITHET_FORGE_ABI_MAJOR) {
-		return NULL;
-	}
-	(void)host_abi_minor;
-	return &gitea_forge;
+	return kit_forge_for_host(&gitea_forge, host_abi_major, host_abi_minor);
 }

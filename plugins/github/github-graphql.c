@@ -60,6 +60,7 @@
 #include <strings.h>
 
 #include "github-parse.h"
+#include "../common/kit-json.h"
 
 #define QUOTE_MAX 200
 
@@ -171,27 +172,11 @@ char *gh_graphql_labels_body(const struct gh_graphql_repo *repos, size_t n)
 
 /* ---- the answer ------------------------------------------------------------- */
 
-static const char *get_string(struct json_object *obj, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string)) {
-		return NULL;
-	}
-	return json_object_get_string(v);
-}
-
 /* A printable one-line copy of @p s into @p buf. */
 static void quote(const char *s, char *buf, size_t n)
 {
-	size_t i;
-
 	snprintf(buf, n, "%s", s != NULL ? s : "");
-	for (i = 0; buf[i] != '\0'; i++) {
-		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f) {
-			buf[i] = ' ';
-		}
-	}
+	kit_one_line(buf);
 }
 
 /* The alias index of an error's path ["r<k>", ...], or -1. */
@@ -242,16 +227,16 @@ int gh_graphql_errors(struct json_object *errors, long *bad_alias, char *msg, si
 	/* A rate limit anywhere decides: nothing else in the answer counts. */
 	for (i = 0; i < count; i++) {
 		e = json_object_array_get_idx(errors, i);
-		type = get_string(e, "type");
+		type = kit_json_get_string(e, "type");
 		if (type != NULL && strcmp(type, "RATE_LIMITED") == 0) {
-			quote(get_string(e, "message"), q, sizeof(q));
+			quote(kit_json_get_string(e, "message"), q, sizeof(q));
 			snprintf(msg, n, "GraphQL rate limit: %s", q);
 			return EPITHET_ERATELIMIT;
 		}
 	}
 	e = json_object_array_get_idx(errors, 0);
-	type = get_string(e, "type");
-	text = get_string(e, "message");
+	type = kit_json_get_string(e, "type");
+	text = kit_json_get_string(e, "message");
 	alias = error_alias(e);
 	quote(text, q, sizeof(q));
 	if (type != NULL && alias >= 0 && (strcmp(type, "NOT_FOUND") == 0 || strcmp(type, "FORBIDDEN") == 0)) {

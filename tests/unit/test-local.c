@@ -42,6 +42,7 @@ static void fh_log(void *hd, int level, const char *fmt, ...)
 	(void)fmt; /* the host filters; the tests do not look */
 }
 
+EPITHET_PRINTF(4, 5)
 static void fh_error_set(struct epithet_error *err, int code, int http_status, const char *fmt, ...)
 {
 	va_list ap;
