@@ -437,6 +437,13 @@ int kit_walk_owner_repos(struct kit_walk *w, const char *owner, char *org_url, c
 	       "no organization %s, listing the repositories of the user %s", owner, owner);
 	w->as_user = true;
 	w->what = user_what;
+	if (w->user_url_hook != NULL) {
+		user_url = w->user_url_hook(w, owner, user_url);
+		if (user_url == NULL) {
+			rc = kit_out_of_memory(h, err);
+			goto out;
+		}
+	}
 	rc = kit_walk_list(w, user_url, err);
 out:
 	free(org_url);

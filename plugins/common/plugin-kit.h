@@ -169,6 +169,11 @@ struct kit_walk {
 	int cb_ret;             /* the user's non-zero return, passed on unchanged */
 	bool stopped;           /* the user's callback stopped the walk */
 	bool as_user;           /* kit_walk_owner_repos: the owner is no organization */
+	/* kit_walk_owner_repos, optional: once the owner turned out to be a
+	 * user, may replace @p user_url (malloc'd; return it, or a new one and
+	 * free it). NULL keeps it. */
+	char *(*user_url_hook)(struct kit_walk *w, const char *owner, char *user_url);
+	void *hook_data;        /* for user_url_hook */
 	bool soft_404;          /* a 404 first page sets got_404 (err is filled too) */
 	bool got_404;
 	size_t pages;

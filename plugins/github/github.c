@@ -346,6 +346,38 @@ static void impl_close(epithet_forge_session *s)
 	session_free(s);
 }
 
+/*
+ * /users/{u}/repos lists public repos only, even of the token's own user.
+ * When the owner is that user, /user/repos?affiliation=owner lists the
+ * private ones too. Asked only after /orgs/ said 404: one GET /user, and
+ * none at all for an organization.
+ */
+static char *own_repos_url(struct kit_walk *w, const char *owner, char *user_url)
+{
+	struct epithet_forge_session *s = w->hook_data;
+	struct epithet_error ignored = {0};
+	struct json_object *root = NULL, *login;
+	char *mine;
+
+	if (kit_get_json(s->host, &github_kit, "/user", "the authenticated user", &root, NULL,
+			 &ignored) != 0) {
+		return user_url; /* no token, or no such endpoint: the public list */
+	}
+	if (!json_object_object_get_ex(root, "login", &login) ||
+	    !json_object_is_type(login, json_type_string) ||
+	    strcasecmp(json_object_get_string(login), owner) != 0) {
+		json_object_put(root);
+		return user_url;
+	}
+	json_object_put(root);
+	mine = strdup("/user/repos?per_page=100&sort=full_name&affiliation=owner");
+	if (mine == NULL) {
+		return user_url;
+	}
+	free(user_url);
+	return mine;
+}
+
 static int impl_list_repos(epithet_forge_session *s, const char *owner, epithet_repo_cb cb,
 			   void *payload, struct epithet_error *err)
 {
@@ -361,6 +393,8 @@ static int impl_list_repos(epithet_forge_session *s, const char *owner, epithet_
 	snprintf(user_what, sizeof(user_what), "repositories of the user %s", owner);
 	kit_walk_init(&w, s->host, &github_kit, what, repo_item, payload);
 	w.repo_cb = cb;
+	w.user_url_hook = own_repos_url;
+	w.hook_data = s;
 	/* An owner may be a user account: /orgs/ answers 404 for those.
 	 * full_name order: stable across runs (trap 9; the default is
 	 * created desc). */

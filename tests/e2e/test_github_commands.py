@@ -478,6 +478,28 @@ class TestTokens(ghcase.GitHubCase):
         self.assertEqual(self.write_log(gh), [("POST", "/repos/someone/dotfiles/labels",
                                                {"name": "bug", "color": "ededed"})])
 
+    def test_own_user_includes_private_repos(self):
+        """SPEC 1/2: --org naming the token's own user manages its private repos too
+        (/users/{u}/repos lists public ones only, so /user/repos?affiliation=owner is
+        used, found with one GET /user after /orgs/ said 404)."""
+        gh = self.fake(login="me")
+        gh.add_user("me")
+        gh.add_repo("me", "public-one")
+        gh.add_repo("me", "secret-one", private=True)
+        res = self.epi(gh, "ensure", "bug", org="me")
+        self.assert_rc(res, 0)
+        self.assertEqual(sorted(p for _, p, _ in self.write_log(gh)),
+                         ["/repos/me/public-one/labels", "/repos/me/secret-one/labels"])
+        self.assertIn("/user/repos", [r.path for r in gh.requests])
+
+    def test_organisation_listing_costs_no_user_lookup(self):
+        """The own-user check is only made after /orgs/ said 404: an org run sends no
+        GET /user."""
+        gh = self.fake()
+        gh.add_repo("acme", "r1")
+        self.epi(gh, "list")
+        self.assertNotIn("/user", [r.path for r in gh.requests])
+
 
 class TestEndpoints(ghcase.GitHubCase):
     def test_ghes_url_adds_api_v3_and_uses_enterprise_token(self):

@@ -515,11 +515,15 @@ static void test_list_repos_user_fallback(void **state)
 	fakehost_respond(f->fh, "GET", "/user/1/repos?per_page=100&page=2", 200,
 		"[{\"id\":22,\"name\":\"site\",\"owner\":{\"login\":\"octo\"},\"fork\":true}]", NULL);
 
+	/* The token belongs to someone else: octo's public list. */
+	fakehost_respond(f->fh, "GET", "/user", 200, "{\"login\":\"someone-else\"}", NULL);
+
 	assert_int_equal(f->forge->list_repos(f->s, "octo", collect_repo, &seen, &f->err), 0);
-	assert_int_equal(fakehost_request_count(f->fh), 3);
+	assert_int_equal(fakehost_request_count(f->fh), 4);
 	assert_request(f, 0, "GET", ORG_REPOS, NULL);
-	assert_request(f, 1, "GET", USER_REPOS, NULL);
-	assert_request(f, 2, "GET", "/user/1/repos?per_page=100&page=2", NULL);
+	assert_request(f, 1, "GET", "/user", NULL);
+	assert_request(f, 2, "GET", USER_REPOS, NULL);
+	assert_request(f, 3, "GET", "/user/1/repos?per_page=100&page=2", NULL);
 	assert_int_equal(seen.n, 2);
 	assert_string_equal(seen.name[0], "dotfiles");
 	assert_string_equal(seen.name[1], "site");
@@ -532,6 +536,7 @@ static void test_list_repos_no_such_owner(void **state)
 	struct seen_repos seen = {0};
 
 	fakehost_respond(f->fh, "GET", ORG_REPOS, 404, not_found, NULL);
+	fakehost_respond(f->fh, "GET", "/user", 401, "{\"message\":\"Requires authentication\"}", NULL);
 	fakehost_respond(f->fh, "GET", USER_REPOS, 404, not_found, NULL);
 	assert_int_equal(f->forge->list_repos(f->s, "octo", collect_repo, &seen, &f->err),
 			 EPITHET_ENOTFOUND);
@@ -539,7 +544,24 @@ static void test_list_repos_no_such_owner(void **state)
 	assert_int_equal(f->err.http_status, 404);
 	assert_contains(f->err.message, "no organization or user named \"octo\"");
 	assert_int_equal(seen.n, 0);
-	assert_int_equal(fakehost_request_count(f->fh), 2);
+	assert_int_equal(fakehost_request_count(f->fh), 3);
+}
+
+static void test_list_repos_own_user_includes_private(void **state)
+{
+	struct fixture *f = *state;
+	struct seen_repos seen = {0};
+
+	fakehost_respond(f->fh, "GET", ORG_REPOS, 404, not_found, NULL);
+	fakehost_respond(f->fh, "GET", "/user", 200, "{\"login\":\"Octo\"}", NULL);
+	fakehost_respond(f->fh, "GET", "/user/repos?per_page=100&sort=full_name&affiliation=owner", 200,
+		"[{\"id\":23,\"name\":\"secret\",\"owner\":{\"login\":\"octo\"},\"private\":true}]",
+		NULL);
+	assert_int_equal(f->forge->list_repos(f->s, "octo", collect_repo, &seen, &f->err), 0);
+	assert_int_equal(fakehost_request_count(f->fh), 3);
+	assert_request(f, 2, "GET", "/user/repos?per_page=100&sort=full_name&affiliation=owner", NULL);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.flags[0], EPITHET_REPO_PRIVATE);
 }
 
 static void test_list_repos_escaped_owner(void **state)
@@ -1265,6 +1287,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_repos_paginated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_repos_user_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_repos_no_such_owner, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_repos_own_user_includes_private, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_repos_escaped_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_repos_callback_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_repo, setup, teardown),
