@@ -1477,7 +1477,7 @@ int engine_undo(const struct run_options *o)
 	}
 	log_notice("undoing %s (%s)", jf.path, jf.command);
 	for (size_t i = 0; i < jf.n; i++)
-		if (jf.v[i].done)
+		if (journal_entry_to_undo(&jf.v[i]))
 			undo_target(&run, &targets, &n_targets, &jf.v[i]);
 	status = load_plugins(&run, NULL);
 	if (status)
@@ -1488,7 +1488,7 @@ int engine_undo(const struct run_options *o)
 		if (open_target(&run, tr) != 0)
 			continue;
 		for (size_t k = 0; k < jf.n; k++)
-			if (jf.v[k].done && undo_target(&run, &targets, &n_targets, &jf.v[k]) == tr)
+			if (journal_entry_to_undo(&jf.v[k]) && undo_target(&run, &targets, &n_targets, &jf.v[k]) == tr)
 				undo_repo(tr, &jf.v[k]);
 		read_labels(tr, o->jobs > 0 ? o->jobs : 4);
 	}
@@ -1497,7 +1497,7 @@ int engine_undo(const struct run_options *o)
 		struct target_run *tr;
 		struct repo_run *r;
 
-		if (!jf.v[k].done)
+		if (!journal_entry_to_undo(&jf.v[k]))
 			continue;
 		tr = undo_target(&run, &targets, &n_targets, &jf.v[k]);
 		if (tr->code)

@@ -292,9 +292,12 @@ static void parse_line(struct journal_file *f, json_object *o, size_t *cap)
 
 		if (json_object_object_get_ex(o, "status", &st))
 			status = json_object_get_int(st);
-		for (size_t i = 0; i < f->n; i++)
-			if (f->v[i].seq == seq)
+		for (size_t i = 0; i < f->n; i++) {
+			if (f->v[i].seq == seq) {
 				f->v[i].done = status == 0;
+				f->v[i].outcome_known = true;
+			}
+		}
 	} else if (json_object_object_get_ex(o, "seq", &v)) {
 		struct journal_entry *e;
 		json_object *items;
@@ -409,7 +412,7 @@ int journal_load(const char *path, struct journal_file *out, char *err, size_t n
 
 		if (read_file(p, &f, e2, sizeof(e2)) == 0) {
 			for (size_t k = 0; k < f.n; k++)
-				any_done |= f.v[k].done;
+				any_done |= journal_entry_to_undo(&f.v[k]);
 			/* The last applied run, even when already undone: undoing
 			 * twice changes nothing (it never reaches for an older run). */
 			if (!f.is_undo && any_done) {
@@ -425,6 +428,11 @@ int journal_load(const char *path, struct journal_file *out, char *err, size_t n
 	strv_free(names);
 	free(dir);
 	return rc;
+}
+
+bool journal_entry_to_undo(const struct journal_entry *e)
+{
+	return e->done || !e->outcome_known;
 }
 
 void journal_file_finish(struct journal_file *f)

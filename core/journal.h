@@ -49,6 +49,8 @@ struct journal_entry {
 	size_t n_items;
 	bool items_known;    /* the issues carrying it were recorded */
 	bool done;           /* its outcome line says it succeeded */
+	bool outcome_known;  /* it has an outcome line (a second SIGINT or a crash
+	                        can leave a change with none: it may have landed) */
 };
 
 struct journal_file {
@@ -63,6 +65,11 @@ struct journal_file {
 /* Read a journal; the newest applied one (not an undo, not yet undone) when
  * @path is NULL. Returns 0, or -1 with @err set. */
 int journal_load(const char *path, struct journal_file *out, char *err, size_t n);
+/* Whether undo must look at this entry: it succeeded, or its outcome is
+ * unknown. Undo plans against the forge's current state, so an entry that
+ * did not land in fact undoes to nothing. */
+bool journal_entry_to_undo(const struct journal_entry *e);
+
 /* Mark a journal as undone (appends a line). */
 int journal_mark_undone(const char *path);
 void journal_file_finish(struct journal_file *f);

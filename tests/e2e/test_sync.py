@@ -581,6 +581,27 @@ class TestUndo(SyncCase):
         self.assertEqual(self.state(gh, ["r2"])["r2"]["defect"],
                          ("d73a4a", "Something isn't working"))
 
+    def test_undo_covers_a_change_whose_outcome_was_never_written(self):
+        """SPEC 7: a crash (or a second SIGINT) can leave a change in the journal with
+        no outcome line; it may have landed, so undo still reverts it, and one that did
+        not land undoes to nothing (undo plans against the forge as it is)."""
+        gh = self.gh
+        home = self.make_home()
+        res = self.epi(gh, "ensure", "brand-new", "--color", "123456", pre=["-r", "acme/r2"],
+                       org=None, home=home)
+        self.assert_rc(res, 0)
+        self.assertIn("brand-new", self.names(gh, "r2"))
+        path = self.journals(home)[-1]
+        with open(path, encoding="utf-8") as f:
+            kept = [line for line in f if '"done"' not in line]
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(kept)
+        gh.clear_requests()
+        res = self.epi(gh, "undo", "--yes", home=home, org=None)
+        self.assert_rc(res, 0)
+        self.assertEqual(self.write_log(gh), [("DELETE", "/repos/acme/r2/labels/brand-new", None)])
+        self.assertNotIn("brand-new", self.names(gh, "r2"))
+
     def test_undo_of_a_full_sync(self):
         """SPEC 7: undo of a sync with updates, renames, a merge and deletes brings the
         labels back as they were (merged issues keep the label they were merged into)."""
