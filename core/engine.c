@@ -1242,13 +1242,47 @@ static void capability_notices(const struct run *run, const struct desired *want
 	}
 }
 
+/*
+ * The end every changing command shares: show the plan, stop there on a dry
+ * run (or when nothing is to change), ask, open the journal, apply, report.
+ * *nothing_left (optional) says the plan was empty and nothing failed.
+ * Returns the exit status.
+ */
+static int show_and_apply(struct run *run, const char *journal_cmd, bool dry_run,
+			  bool *nothing_left)
+{
+	struct journal *j;
+	struct totals t;
+	char msg[512];
+
+	count(run, &t);
+	output_plan(run);
+	if (nothing_left)
+		*nothing_left = t.changes == 0 && !t.failed_repos && !stopping();
+	if (dry_run || t.changes == 0 || stopping() || !confirm(run, &t)) {
+		output_result(run);
+		return exit_status(run, &t);
+	}
+	j = journal_create(journal_cmd, &run->journal_path, msg, sizeof(msg));
+	if (!j) {
+		log_error("%s; nothing was changed (without a journal no change could be undone)",
+			  msg);
+		return EXIT_FAILED;
+	}
+	run->applied = true;
+	apply_all(run, j);
+	journal_close(j);
+	count(run, &t);
+	output_result(run);
+	return exit_status(run, &t);
+}
+
 int engine_run(const struct run_options *o, const struct desired *want_in,
 	       struct target *targets, size_t n_targets)
 {
 	struct run run = {.opt = o, .want = want_in};
 	struct desired copied = {0};
 	const struct desired *want = want_in;
-	struct journal *j = NULL;
 	struct totals t;
 	int status;
 	bool reads_only = o->cmd == CMD_LIST || o->cmd == CMD_EXPORT;
@@ -1315,35 +1349,7 @@ int engine_run(const struct run_options *o, const struct desired *want_in,
 	plan_all(&run, want);
 	for (size_t i = 0; i < run.n_targets; i++)
 		check_owner_duplicates(&run.targets[i], o->jobs > 0 ? o->jobs : 4);
-	count(&run, &t);
-	output_plan(&run);
-	if (o->dry_run || o->cmd == CMD_PLAN || t.changes == 0 || stopping()) {
-		output_result(&run);
-		status = exit_status(&run, &t);
-		goto out;
-	}
-	if (!confirm(&run, &t)) {
-		output_result(&run);
-		status = exit_status(&run, &t);
-		goto out;
-	}
-	{
-		char msg[512];
-
-		j = journal_create(o->cmd_name, &run.journal_path, msg, sizeof(msg));
-		if (!j) {
-			log_error("%s; nothing was changed (without a journal no change could be undone)",
-				  msg);
-			status = EXIT_FAILED;
-			goto out;
-		}
-	}
-	run.applied = true;
-	apply_all(&run, j);
-	journal_close(j);
-	count(&run, &t);
-	output_result(&run);
-	status = exit_status(&run, &t);
+	status = show_and_apply(&run, o->cmd_name, o->dry_run || o->cmd == CMD_PLAN, NULL);
 out:
 	desired_finish(&copied);
 	free_run(&run);
@@ -1458,11 +1464,10 @@ static void undo_entry(struct target_run *tr, struct repo_run *r, const struct j
 int engine_undo(const struct run_options *o)
 {
 	struct run run = {.opt = o, .is_undo = true};
+	bool nothing_left = false;
 	struct journal_file jf = {0};
 	struct target *targets = NULL;
 	size_t n_targets = 0;
-	struct journal *j = NULL;
-	struct totals t;
 	char msg[512];
 	int status = 0;
 
@@ -1506,33 +1511,10 @@ int engine_undo(const struct run_options *o)
 		if (!r->read_code)
 			undo_entry(tr, r, &jf.v[k]);
 	}
-	count(&run, &t);
-	output_plan(&run);
-	if (o->dry_run || t.changes == 0 || stopping()) {
-		output_result(&run);
-		status = exit_status(&run, &t);
-		if (!o->dry_run && t.changes == 0 && !t.failed_repos && !stopping())
-			journal_mark_undone(jf.path);
-		goto out;
-	}
-	if (!confirm(&run, &t)) {
-		output_result(&run);
-		status = exit_status(&run, &t);
-		goto out;
-	}
-	j = journal_create("undo", &run.journal_path, msg, sizeof(msg));
-	if (!j) {
-		log_error("%s; nothing was changed", msg);
-		status = EXIT_FAILED;
-		goto out;
-	}
-	run.applied = true;
-	apply_all(&run, j);
-	journal_close(j);
-	count(&run, &t);
-	output_result(&run);
-	status = exit_status(&run, &t);
-	if (status == EXIT_OK)
+	status = show_and_apply(&run, "undo", o->dry_run, &nothing_left);
+	/* Every change reverted, or nothing was left to revert: the run is
+	 * undone, and a second undo says so. */
+	if (status == EXIT_OK && (run.applied || (nothing_left && !o->dry_run)))
 		journal_mark_undone(jf.path);
 out:
 	journal_file_finish(&jf);
