@@ -13,8 +13,9 @@
  * pool of handles gives the same reuse with none of the risk.
  *
  * Threading. Any service may be called from several threads at once. Writes
- * (every method but GET and HEAD) of one session are serialised by
- * write_lock, held for the whole request including its pacing, redirects,
+ * (every method but GET and HEAD) with one token to one origin are
+ * serialised by their pacer's write_lock (shared across sessions), held for
+ * the whole request including its pacing, redirects,
  * retries and rate-limit waits: forges ask for mutations one at a time.
  * Reads run in parallel and are never held up by writes. Counters and the
  * write interval are under lock. The endpoint is set from the plugin's open()
@@ -136,11 +137,9 @@ struct hostsvc {
 	struct cache *cache;         /* conditional requests, or NULL (cache.h) */
 	unsigned char cache_id[CACHE_KEY_LEN]; /* digest of the credentials, for cache keys */
 
-	/* Write pacing, under write_lock (held for a whole write request). */
-	pthread_mutex_t write_lock;
-	uint64_t last_write_ms;      /* monotonic end of the last write; 0: none */
-	uint64_t *ring;              /* start times of the last ring_cap writes */
-	size_t ring_cap, ring_pos, ring_count;
+	/* Write pacing, shared with every session writing with the same
+	 * credentials to the same origin; NULL until the endpoint is set. */
+	struct pacer *pacer;
 
 	pthread_mutex_t lock;        /* guards the members below */
 	long write_interval_ms;
@@ -148,6 +147,97 @@ struct hostsvc {
 };
 
 static const char *const fast_retry_env = "EPITHET_TEST_FAST_RETRY";
+
+/*
+ * Write pacing belongs to the credentials, not to a session: forges limit
+ * mutations per token (one at a time, so many a minute and an hour), so two
+ * targets writing with one token to one origin (two orgs on one forge)
+ * share one pacer: one write lock, one interval clock, one window of recent
+ * writes. Process-wide, reference-counted.
+ */
+struct pacer {
+	struct pacer *next;
+	unsigned refs;
+	char *origin;
+	unsigned char id[CACHE_KEY_LEN]; /* digest of the credentials (no token) */
+	pthread_mutex_t write_lock;  /* held for a whole write request */
+	uint64_t last_write_ms;      /* monotonic end of the last write; 0: none */
+	uint64_t *ring;              /* start times of the last ring_cap writes */
+	size_t ring_cap, ring_pos, ring_count;
+};
+
+static pthread_mutex_t pacers_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pacer *pacers;
+
+/* The pacer of (origin, credentials), made on first use with room for the
+ * last @cap writes. NULL when out of memory. */
+static struct pacer *pacer_get(const char *origin, const unsigned char *id, size_t cap)
+{
+	struct pacer *p;
+
+	pthread_mutex_lock(&pacers_lock);
+	for (p = pacers; p; p = p->next)
+		if (strcmp(p->origin, origin) == 0 && memcmp(p->id, id, CACHE_KEY_LEN) == 0)
+			break;
+	if (p && cap > p->ring_cap) {
+		/* A session that keeps a longer window: start it afresh. */
+		uint64_t *ring = calloc(cap, sizeof(*ring));
+
+		if (!ring) {
+			p = NULL;
+			goto out;
+		}
+		free(p->ring);
+		p->ring = ring;
+		p->ring_cap = cap;
+		p->ring_pos = p->ring_count = 0;
+	}
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			goto out;
+		p->origin = strdup(origin);
+		p->ring = cap ? calloc(cap, sizeof(*p->ring)) : NULL;
+		if (!p->origin || (cap && !p->ring)) {
+			free(p->origin);
+			free(p->ring);
+			free(p);
+			p = NULL;
+			goto out;
+		}
+		p->ring_cap = cap;
+		memcpy(p->id, id, CACHE_KEY_LEN);
+		pthread_mutex_init(&p->write_lock, NULL);
+		p->next = pacers;
+		pacers = p;
+	}
+	p->refs++;
+out:
+	pthread_mutex_unlock(&pacers_lock);
+	return p;
+}
+
+static void pacer_put(struct pacer *p)
+{
+	struct pacer **pp;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&pacers_lock);
+	if (--p->refs == 0) {
+		for (pp = &pacers; *pp; pp = &(*pp)->next) {
+			if (*pp == p) {
+				*pp = p->next;
+				break;
+			}
+		}
+		pthread_mutex_destroy(&p->write_lock);
+		free(p->origin);
+		free(p->ring);
+		free(p);
+	}
+	pthread_mutex_unlock(&pacers_lock);
+}
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -1468,15 +1558,16 @@ static long max_wait_s(const struct hostsvc *h)
 }
 
 /* Start time of the k-th most recent write (k >= 1, k <= ring_count). */
-static uint64_t ring_recent(const struct hostsvc *h, size_t k)
+static uint64_t ring_recent(const struct pacer *p, size_t k)
 {
-	return h->ring[(h->ring_pos + h->ring_cap - k) % h->ring_cap];
+	return p->ring[(p->ring_pos + p->ring_cap - k) % p->ring_cap];
 }
 
 /* Before a write is sent; write_lock held. Keeps the interval since the end
  * of the previous write and the per-minute and per-hour budgets. */
 static int pace_write(struct hostsvc *h, struct epithet_error *err)
 {
+	struct pacer *p = h->pacer;
 	uint64_t now, until, t;
 	long interval;
 	const char *why;
@@ -1492,18 +1583,18 @@ static int pace_write(struct hostsvc *h, struct epithet_error *err)
 		until = 0;
 		why = NULL;
 		limit = 0;
-		if (h->last_write_ms && interval > 0)
-			until = h->last_write_ms + (uint64_t)interval;
-		if (h->writes_per_minute && h->ring_count >= h->writes_per_minute) {
-			t = ring_recent(h, h->writes_per_minute) + 60000u;
+		if (p->last_write_ms && interval > 0)
+			until = p->last_write_ms + (uint64_t)interval;
+		if (h->writes_per_minute && p->ring_count >= h->writes_per_minute) {
+			t = ring_recent(p, h->writes_per_minute) + 60000u;
 			if (t > until) {
 				until = t;
 				why = "minute";
 				limit = h->writes_per_minute;
 			}
 		}
-		if (h->writes_per_hour && h->ring_count >= h->writes_per_hour) {
-			t = ring_recent(h, h->writes_per_hour) + 3600000u;
+		if (h->writes_per_hour && p->ring_count >= h->writes_per_hour) {
+			t = ring_recent(p, h->writes_per_hour) + 3600000u;
 			if (t > until) {
 				until = t;
 				why = "hour";
@@ -1526,11 +1617,11 @@ static int pace_write(struct hostsvc *h, struct epithet_error *err)
 		if (rc)
 			return rc;
 	}
-	if (h->ring_cap) {
-		h->ring[h->ring_pos] = mono_ms();
-		h->ring_pos = (h->ring_pos + 1) % h->ring_cap;
-		if (h->ring_count < h->ring_cap)
-			h->ring_count++;
+	if (p->ring_cap) {
+		p->ring[p->ring_pos] = mono_ms();
+		p->ring_pos = (p->ring_pos + 1) % p->ring_cap;
+		if (p->ring_count < p->ring_cap)
+			p->ring_count++;
 	}
 	return 0;
 }
@@ -1772,21 +1863,24 @@ static int exchange(struct hostsvc *h, const struct call *c, const char *url,
 		hs_error_set(err, EPITHET_ENOMEM, 0, "out of memory");
 		return EPITHET_ENOMEM;
 	}
-	if (!c->is_read)
-		pthread_mutex_lock(&h->write_lock);
+	/* No pacer: no endpoint, hence no token and nothing to pace. */
+	bool paced = !c->is_read && h->pacer;
+
+	if (paced)
+		pthread_mutex_lock(&h->pacer->write_lock);
 	for (;;) {
 		if (hostsvc_interrupted()) {
 			rc = EPITHET_EINTERRUPTED;
 			hs_error_set(err, rc, 0, "interrupted");
 			break;
 		}
-		if (!c->is_read && (rc = pace_write(h, err)) != 0)
+		if (paced && (rc = pace_write(h, err)) != 0)
 			break;
 		t0 = mono_ms();
 		rc = transfer(h, c, cur, same_origin(h->origin, cur), &x);
 		ms = mono_ms() - t0;
-		if (!c->is_read)
-			h->last_write_ms = mono_ms();
+		if (paced)
+			h->pacer->last_write_ms = mono_ms();
 		count_send(h, c, x.status);
 		if (rc) {
 			hs_error_set(err, rc, 0, "out of memory");
@@ -1890,8 +1984,8 @@ static int exchange(struct hostsvc *h, const struct call *c, const char *url,
 		rc = 0;
 		break;
 	}
-	if (!c->is_read)
-		pthread_mutex_unlock(&h->write_lock);
+	if (paced)
+		pthread_mutex_unlock(&h->pacer->write_lock);
 	response_free(x.resp);
 	free(cur);
 	return rc;
@@ -2267,11 +2361,10 @@ static void clear_endpoint(struct hostsvc *h)
 		explicit_bzero(h->auth_header, strlen(h->auth_header));
 	free(h->auth_header);
 	free(h->token_source);
-	free(h->ring);
+	pacer_put(h->pacer);
 	h->api_root = h->origin = h->auth_header = h->token_source = NULL;
 	h->ep_headers = NULL;
-	h->ring = NULL;
-	h->ring_cap = h->ring_pos = h->ring_count = 0;
+	h->pacer = NULL;
 }
 
 /* The canonical api_root, without a trailing '/' and without a query,
@@ -2346,13 +2439,6 @@ static int hs_set_endpoint(void *hd, const struct epithet_endpoint *ep, struct e
 		goto fail_oom;
 	h->writes_per_minute = ep->writes_per_minute <= WINDOW_MAX ? ep->writes_per_minute : 0;
 	h->writes_per_hour = ep->writes_per_hour <= WINDOW_MAX ? ep->writes_per_hour : 0;
-	cap = h->writes_per_minute > h->writes_per_hour ? h->writes_per_minute : h->writes_per_hour;
-	if (cap) {
-		h->ring = calloc(cap, sizeof(*h->ring));
-		if (!h->ring)
-			goto fail_oom;
-		h->ring_cap = cap;
-	}
 	pthread_mutex_lock(&h->lock);
 	h->write_interval_ms = h->opt.write_interval_ms >= 0 ? h->opt.write_interval_ms
 							     : (long)ep->write_interval_ms;
@@ -2386,6 +2472,10 @@ static int hs_set_endpoint(void *hd, const struct epithet_endpoint *ep, struct e
 	}
 	/* cache keys depend on who asks, never hold the token itself */
 	cache_identity(h->auth_header, (const char *const *)h->ep_headers, h->cache_id);
+	cap = h->writes_per_minute > h->writes_per_hour ? h->writes_per_minute : h->writes_per_hour;
+	h->pacer = pacer_get(h->origin, h->cache_id, cap);
+	if (!h->pacer)
+		goto fail_oom;
 	rc = 0;
 	goto cleanup;
 fail_oom:
@@ -2417,7 +2507,6 @@ struct hostsvc *hostsvc_new(const struct hostsvc_options *opt)
 	fast = getenv(fast_retry_env);
 	h->delay_div = fast && strcmp(fast, "1") == 0 ? 100 : 1;
 	pthread_mutex_init(&h->lock, NULL);
-	pthread_mutex_init(&h->write_lock, NULL);
 	h->write_interval_ms = opt->write_interval_ms >= 0 ? opt->write_interval_ms : 0;
 	h->stats.rate_remaining = -1;
 	h->stats.rate_limit = -1;
@@ -2469,6 +2558,5 @@ void hostsvc_free(struct hostsvc *h)
 	clear_endpoint(h);
 	cache_close(h->cache);
 	pthread_mutex_destroy(&h->lock);
-	pthread_mutex_destroy(&h->write_lock);
 	free(h);
 }

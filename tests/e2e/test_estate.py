@@ -364,5 +364,30 @@ class TestEstate(EstateCase):
                                 for r in fake.requests), name)
 
 
+
+class TestSharedPacing(harness.EpithetTestCase):
+    def test_two_targets_with_one_token_share_the_write_pacing(self):
+        """SPEC 6: write pacing is per token. Two targets (two orgs on one
+        api.github.com-style host, one token) do not each get their own clock: the
+        first write of the second target waits for the spacing after the last write
+        of the first."""
+        gh = self.start_fake(FakeGitHub(token=GH_TOKEN))
+        for org in ("acme", "beta"):
+            gh.add_repo(org, "r1")
+            gh.add_repo(org, "r2")
+        path = self.write_file("targets:\n"
+                               "  - {forge: github, api_url: %s, org: acme}\n"
+                               "  - {forge: github, api_url: %s, org: beta}\n"
+                               "labels:\n  - {name: bug, color: d73a4a}\n" % (gh.api_url, gh.api_url))
+        res = self.run_epithet(["sync", "-c", path, "--write-interval", "0.4"],
+                               env={"GH_TOKEN": GH_TOKEN})
+        self.assert_rc(res, 0)
+        writes = [r for r in gh.requests if r.method == "POST" and "graphql" not in r.path]
+        self.assertEqual(len(writes), 4, res)
+        gaps = [b.time - a.end_time for a, b in zip(writes, writes[1:])]
+        # 0.4 s apart, measured by the fake from the end of one answer to the next
+        # request (a little less than the client's own clock sees): allow 50 ms.
+        self.assertGreaterEqual(min(gaps), 0.35, gaps)
+
 if __name__ == "__main__":
     harness.main()
