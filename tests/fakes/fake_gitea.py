@@ -106,6 +106,7 @@ import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fakeforge import (FakeForge, Response, basic_auth_password,  # noqa: E402
                        json_bytes, remove_dot_segments, split_path)
+import fakeforge  # noqa: E402
 
 __all__ = ["FakeGitea", "GITEA_VERSION", "FORGEJO_VERSION"]
 
@@ -1047,48 +1048,20 @@ class FakeGitea(FakeForge):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Fake Gitea/Forgejo API v1 server for epithet tests")
-    ap.add_argument("--state", help="initial state JSON (format: module docstring)")
+    fakeforge.add_cli_arguments(ap)
     ap.add_argument("--forgejo", action="store_true", help="Forgejo mode")
     ap.add_argument("--version", dest="server_version", help="the /version string to report")
-    ap.add_argument("--token", default="tkn", help="the valid token (default tkn)")
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0, help="0: ephemeral (default)")
-    ap.add_argument("--port-file", help="write the port number here once listening")
     ap.add_argument("--max-response-items", type=int, default=50)
-    ap.add_argument("--latency", type=float, default=0.0, help="milliseconds per request")
-    ap.add_argument("--dump", help="write the final state here on exit")
-    ap.add_argument("--log", help="write the request log (JSON list) here on exit")
     a = ap.parse_args(argv)
 
-    login = "epithet-bot"
-    state = None
-    if a.state:
-        with open(a.state, encoding="utf-8") as f:
-            state = json.load(f)
-        login = state.get("login") or login
+    state = fakeforge.load_cli_state(a)
+    login = (state or {}).get("login") or "epithet-bot"
     gt = FakeGitea(token=a.token, forgejo=a.forgejo, version=a.server_version,
                    max_response_items=a.max_response_items, login=login,
                    host=a.host, port=a.port, latency=a.latency / 1000.0)
     if state is not None:
         gt.load_state(state)
-    gt.start()
-    if a.port_file:
-        tmp = a.port_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write("%d\n" % gt.port)
-        os.replace(tmp, a.port_file)
-    print(gt.url, flush=True)
-    try:
-        gt.serve_until_signal()
-    finally:
-        gt.stop()
-        if a.dump:
-            with open(a.dump, "w", encoding="utf-8") as f:
-                json.dump(gt.export_state(), f, ensure_ascii=False, indent=1)
-        if a.log:
-            with open(a.log, "w", encoding="utf-8") as f:
-                json.dump([q.to_json() for q in gt.requests], f, ensure_ascii=False, indent=1)
-    return 0
+    return fakeforge.serve_cli(gt, a)
 
 
 if __name__ == "__main__":

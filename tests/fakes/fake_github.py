@@ -107,6 +107,7 @@ import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fakeforge import (FakeForge, Response, basic_auth_password,  # noqa: E402
                        remove_dot_segments, split_path)
+import fakeforge  # noqa: E402
 import fake_github_graphql  # noqa: E402
 
 __all__ = ["FakeGitHub", "Response", "SECONDARY_RATE_LIMIT_BODY"]
@@ -1265,47 +1266,22 @@ class FakeGitHub(FakeForge):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Fake GitHub REST server for epithet tests")
-    ap.add_argument("--state", help="initial state JSON (format: module docstring)")
+    fakeforge.add_cli_arguments(ap)
     ap.add_argument("--ghes", action="store_true", help="GitHub Enterprise Server mode")
-    ap.add_argument("--token", default="tkn", help="the valid token (default tkn)")
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0, help="0: ephemeral (default)")
-    ap.add_argument("--port-file", help="write the port number here once listening")
-    ap.add_argument("--latency", type=float, default=0.0, help="milliseconds per request")
     ap.add_argument("--rate-limit", type=int, default=5000, help="token budget per hour")
     ap.add_argument("--graphql", action="store_true", help="answer GraphQL queries")
-    ap.add_argument("--dump", help="write the final state here on exit")
-    ap.add_argument("--log", help="write the request log (JSON list) here on exit")
     a = ap.parse_args(argv)
 
     gh = FakeGitHub(token=a.token, ghes=a.ghes, rate_limit=a.rate_limit,
                     host=a.host, port=a.port, latency=a.latency / 1000.0,
                     graphql=a.graphql)
-    if a.state:
-        with open(a.state, encoding="utf-8") as f:
-            state = json.load(f)
+    state = fakeforge.load_cli_state(a)
+    if state is not None:
         if state.get("login") and state["login"] != gh.login:
             gh.login = state["login"]
             gh.add_user(gh.login)
         gh.load_state(state)
-    gh.start()
-    if a.port_file:
-        tmp = a.port_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write("%d\n" % gh.port)
-        os.replace(tmp, a.port_file)
-    print(gh.url, flush=True)
-    try:
-        gh.serve_until_signal()
-    finally:
-        gh.stop()
-        if a.dump:
-            with open(a.dump, "w", encoding="utf-8") as f:
-                json.dump(gh.export_state(), f, ensure_ascii=False, indent=1)
-        if a.log:
-            with open(a.log, "w", encoding="utf-8") as f:
-                json.dump([q.to_json() for q in gh.requests], f, ensure_ascii=False, indent=1)
-    return 0
+    return fakeforge.serve_cli(gh, a)
 
 
 if __name__ == "__main__":

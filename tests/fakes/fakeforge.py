@@ -32,6 +32,7 @@ Only the Python standard library is used.
 import base64
 import gzip
 import json
+import os
 import re
 import socket
 import threading
@@ -590,3 +591,48 @@ def basic_auth_password(value):
     except (ValueError, UnicodeDecodeError):
         return None
     return raw.split(":", 1)[1] if ":" in raw else None
+
+
+# ---- command line (each fake's main() uses these) -----------------------------
+
+def add_cli_arguments(ap):
+    """The options every fake's command line shares."""
+    ap.add_argument("--state", help="initial state JSON (format: the fake's module docstring)")
+    ap.add_argument("--token", default="tkn", help="the valid token (default tkn)")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0, help="0: ephemeral (default)")
+    ap.add_argument("--port-file", help="write the port number here once listening")
+    ap.add_argument("--latency", type=float, default=0.0, help="milliseconds per request")
+    ap.add_argument("--dump", help="write the final state here on exit")
+    ap.add_argument("--log", help="write the request log (JSON list) here on exit")
+
+
+def load_cli_state(args):
+    """The --state JSON, or None."""
+    if not args.state:
+        return None
+    with open(args.state, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def serve_cli(fake, args):
+    """Start @fake, publish its port (--port-file, written atomically) and URL,
+    serve until SIGTERM/SIGINT, then write --dump and --log. Returns 0."""
+    fake.start()
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % fake.port)
+        os.replace(tmp, args.port_file)
+    print(fake.url, flush=True)
+    try:
+        fake.serve_until_signal()
+    finally:
+        fake.stop()
+        if args.dump:
+            with open(args.dump, "w", encoding="utf-8") as f:
+                json.dump(fake.export_state(), f, ensure_ascii=False, indent=1)
+        if args.log:
+            with open(args.log, "w", encoding="utf-8") as f:
+                json.dump([q.to_json() for q in fake.requests], f, ensure_ascii=False, indent=1)
+    return 0
