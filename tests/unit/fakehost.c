@@ -986,3 +986,20 @@ long fakehost_outstanding(struct fakehost *fh)
 {
 	return fh->outstanding;
 }
+
+int fakehost_open(struct fakehost *fh, const struct epithet_forge *forge, const char *url,
+		  const char *api_url, const char *owner, struct epithet_session_info *info,
+		  epithet_forge_session **s, struct epithet_error *err)
+{
+	struct epithet_forge_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.struct_size = sizeof(cfg);
+	cfg.url = url;
+	cfg.api_url = api_url;
+	cfg.owner = owner;
+	memset(info, 0, sizeof(*info));
+	info->struct_size = sizeof(*info);
+	memset(err, 0, sizeof(*err));
+	return forge->open(fakehost_host(fh), &cfg, info, s, err);
+}

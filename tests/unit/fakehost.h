@@ -50,7 +50,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "epithet/host.h"
+#include "epithet/forge.h"
 
 struct fakehost;
 
@@ -117,6 +117,15 @@ bool fakehost_log_contains(struct fakehost *fh, const char *needle);
 
 /* Blocks from alloc()/escape_segment() and responses not yet freed. */
 long fakehost_outstanding(struct fakehost *fh);
+
+/*
+ * Open a session of @p forge on this fake host, as the core would: a config
+ * of (@p url, @p api_url, @p owner), @p info zeroed with its size set, @p err
+ * cleared. Returns what open() returns; *s gets the session.
+ */
+int fakehost_open(struct fakehost *fh, const struct epithet_forge *forge, const char *url,
+		  const char *api_url, const char *owner, struct epithet_session_info *info,
+		  epithet_forge_session **s, struct epithet_error *err);
 
 /* The fake's escape_segment, callable directly (malloc'd result). */
 char *fakehost_escape(const char *s);

@@ -75,17 +75,7 @@ struct fixture {
 
 static int open_target(struct fixture *f, const char *url, const char *api_url)
 {
-	struct epithet_forge_config cfg;
-
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.struct_size = sizeof(cfg);
-	cfg.url = url;
-	cfg.api_url = api_url;
-	cfg.owner = "octo";
-	memset(&f->info, 0, sizeof(f->info));
-	f->info.struct_size = sizeof(f->info);
-	memset(&f->err, 0, sizeof(f->err));
-	return f->forge->open(fakehost_host(f->fh), &cfg, &f->info, &f->s, &f->err);
+	return fakehost_open(f->fh, f->forge, url, api_url, "octo", &f->info, &f->s, &f->err);
 }
 
 /* A fake host and the plugin's vtable; no session. */
