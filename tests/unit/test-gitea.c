@@ -22,6 +22,7 @@
 
 #include "epithet/forge.h"
 #include "fakehost.h"
+#include "plugin-asserts.h"
 #include "../../plugins/gitea/gitea-parse.h"
 
 /* ---- canned bodies ------------------------------------------------------- */
@@ -130,47 +131,7 @@ static int teardown(void **state)
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static void assert_json_equal(const char *actual, const char *expected)
-{
-	struct json_object *a, *e;
-
-	assert_non_null(actual);
-	a = json_tokener_parse(actual);
-	e = json_tokener_parse(expected);
-	assert_non_null(a);
-	assert_non_null(e);
-	if (!json_object_equal(a, e)) {
-		fail_msg("JSON differs:\n  sent     %s\n  expected %s", actual, expected);
-	}
-	json_object_put(a);
-	json_object_put(e);
-}
-
 /* Request @p i was exactly METHOD URL, with this JSON body (NULL: none). */
-static void assert_request(struct fixture *f, size_t i, const char *method, const char *url,
-			   const char *body)
-{
-	const struct fakehost_request *r = fakehost_request(f->fh, i);
-
-	if (r == NULL) {
-		fail_msg("no request %zu (expected %s %s)", i, method, url);
-	}
-	assert_string_equal(r->method, method);
-	assert_string_equal(r->url, url);
-	if (body == NULL) {
-		assert_null(r->body);
-	} else {
-		assert_json_equal(r->body, body);
-	}
-}
-
-static void assert_contains(const char *haystack, const char *needle)
-{
-	if (strstr(haystack, needle) == NULL) {
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
-	}
-}
-
 static struct epithet_label label(const char *name, const char *id, uint32_t fields)
 {
 	struct epithet_label l;

@@ -20,6 +20,7 @@
 
 #include "epithet/forge.h"
 #include "fakehost.h"
+#include "plugin-asserts.h"
 #include "github-graphql.h"
 
 #define LABELS_QUERY_1 "r%d:repository(owner:$o%d,name:$n%d){labels(first:100){nodes{name color description}pageInfo{hasNextPage endCursor}}}"
@@ -132,26 +133,6 @@ static void make_repos(struct repos *rs, size_t n)
 		}
 		rs->r[i].name = rs->names[i];
 		rs->p[i] = &rs->r[i];
-	}
-}
-
-static void assert_json_equal(const char *actual, const char *expected)
-{
-	struct json_object *a = json_tokener_parse(actual), *e = json_tokener_parse(expected);
-
-	assert_non_null(a);
-	assert_non_null(e);
-	if (!json_object_equal(a, e)) {
-		fail_msg("JSON differs:\n  sent     %s\n  expected %s", actual, expected);
-	}
-	json_object_put(a);
-	json_object_put(e);
-}
-
-static void assert_contains(const char *haystack, const char *needle)
-{
-	if (strstr(haystack, needle) == NULL) {
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
 	}
 }
 

@@ -20,6 +20,7 @@
 
 #include "epithet/forge.h"
 #include "fakehost.h"
+#include "plugin-asserts.h"
 
 /* ---- canned bodies -------------------------------------------------------- */
 
@@ -124,45 +125,7 @@ static int teardown(void **state)
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static void assert_json_equal(const char *actual, const char *expected)
-{
-	struct json_object *a, *e;
-
-	assert_non_null(actual);
-	a = json_tokener_parse(actual);
-	e = json_tokener_parse(expected);
-	assert_non_null(a);
-	assert_non_null(e);
-	if (!json_object_equal(a, e)) {
-		fail_msg("JSON differs:\n  sent     %s\n  expected %s", actual, expected);
-	}
-	json_object_put(a);
-	json_object_put(e);
-}
-
 /* Request @p i was exactly METHOD URL, with this JSON body (NULL: none). */
-static void assert_request(struct fixture *f, size_t i, const char *method, const char *url,
-			   const char *body)
-{
-	const struct fakehost_request *r = fakehost_request(f->fh, i);
-
-	assert_non_null(r);
-	assert_string_equal(r->method, method);
-	assert_string_equal(r->url, url);
-	if (body == NULL) {
-		assert_null(r->body);
-	} else {
-		assert_json_equal(r->body, body);
-	}
-}
-
-static void assert_contains(const char *haystack, const char *needle)
-{
-	if (strstr(haystack, needle) == NULL) {
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
-	}
-}
-
 static struct epithet_label label_named(const char *name)
 {
 	struct epithet_label l;
