@@ -319,6 +319,9 @@ char *loader_caps_string(uint64_t caps)
 		{EPITHET_CAP_ISSUE_LABELS, "issue-labels"},
 		{EPITHET_CAP_BATCH_READ, "batch-read"},
 		{EPITHET_CAP_UNIQUE_NAMES, "unique-names"},
+		{EPITHET_CAP_EMOJI_SHORTCODES, "emoji-shortcodes"},
+		{EPITHET_CAP_CONCURRENT_WRITES, "concurrent-writes"},
+		{EPITHET_CAP_READ_FILE, "read-file"},
 	};
 	struct strbuf b = {0};
 

@@ -797,8 +797,11 @@ int output_plugins(const struct run_options *o, const struct plugin_entry *v, si
 	if (o->json) {
 		json_object *doc = json_object_new_object(), *arr = json_object_new_array();
 
-		json_object_object_add(doc, "host_abi",
-				       jstr(EPITHET_FORGE_ABI_MAJOR == 1 ? "1.0" : "?"));
+		char host_abi[24];
+
+		snprintf(host_abi, sizeof(host_abi), "%d.%d", EPITHET_FORGE_ABI_MAJOR,
+			 EPITHET_FORGE_ABI_MINOR);
+		json_object_object_add(doc, "host_abi", jstr(host_abi));
 		for (size_t i = 0; i < n; i++) {
 			json_object *p = json_object_new_object();
 

@@ -42,7 +42,12 @@
  *   once, at most --jobs at a time. Reads must not share unlocked mutable
  *   state.
  * - The host never calls a write method (create_label, update_label,
- *   delete_label, add_label) while any other method of that session runs.
+ *   delete_label, add_label) while any other method of that session runs,
+ *   unless the plugin sets EPITHET_CAP_CONCURRENT_WRITES (@since 1.1): then
+ *   writes to *different* repositories of one session may run at once (at
+ *   most --jobs), while the writes to one repository still come one at a
+ *   time, in plan order, and never overlap a read of that repository. A
+ *   plugin built for 1.0 never sees concurrent writes.
  * - open() and close() are never concurrent with anything on that session.
  * - Sessions are independent: two sessions (two targets) may run at once.
  *   Global state in a plugin needs a lock.
@@ -93,6 +98,16 @@ extern "C" {
 #define EPITHET_CAP_ISSUE_LABELS (UINT64_C(1) << 6) /**< list_labelled and add_label work (merge, undo) */
 #define EPITHET_CAP_BATCH_READ   (UINT64_C(1) << 7) /**< list_labels_many reads many repos per request */
 #define EPITHET_CAP_UNIQUE_NAMES (UINT64_C(1) << 8) /**< the forge refuses two labels whose names differ only by case */
+/** @since 1.1: label names render `:shortcode:` emoji (GitHub's gemoji list),
+ *  so ":bug: crash" and "\U0001F41B crash" are one label to readers; the
+ *  core matches them as one name, like case and NFC. */
+#define EPITHET_CAP_EMOJI_SHORTCODES (UINT64_C(1) << 9)
+/** @since 1.1: writes to different repositories of one session may run
+ *  concurrently (see "Threading"). The host still serialises them where the
+ *  endpoint's pacing is on (write_interval_ms, writes_per_minute/hour). */
+#define EPITHET_CAP_CONCURRENT_WRITES (UINT64_C(1) << 10)
+/** @since 1.1: read_file works (labels files kept in a repository, `extends`). */
+#define EPITHET_CAP_READ_FILE (UINT64_C(1) << 11)
 
 /** epithet_repo::flags */
 #define EPITHET_REPO_ARCHIVED  (1u << 0) /**< read-only: never written */
@@ -143,6 +158,12 @@ struct epithet_label {
 	uint32_t reserved0;         /**< 0 */
 	int64_t issues;             /**< issues carrying it, -1 when unknown */
 	int64_t pulls;              /**< pull/merge requests carrying it, -1 when unknown */
+	/* ---- ABI 1.0 ends here (struct_size 64 on LP64) ---- */
+	/** @since 1.1. For a listed label with EPITHET_LABEL_OWNER: the owner
+	 *  that holds it (e.g. the ancestor group "acme" of a project in
+	 *  "acme/platform"), for messages; NULL when it is the session's owner
+	 *  or unknown. Read it only when EPITHET_HAS_MEMBER() says it is there. */
+	const char *holder;
 };
 
 /** An issue or pull request carrying a label (list_labelled). */
@@ -306,6 +327,25 @@ struct epithet_forge {
 				struct epithet_error *err);
 
 	/* ---- ABI 1.0 ends here. Append only; document each member with @since 1.N ---- */
+
+	/* ---- ABI 1.1, optional ---- */
+
+	/**
+	 * @since 1.1 (with EPITHET_CAP_READ_FILE). Read the file @p path of
+	 * repository @p owner/@p repo at @p ref (a branch, tag or commit; NULL
+	 * for the default branch): a labels file that another one `extends`.
+	 * On success *@p out is the file's bytes from epithet_host::alloc,
+	 * NUL-terminated (the host frees it with epithet_host::free), and
+	 * *@p out_len their number, not counting the NUL.
+	 * ENOTFOUND when the repository, the ref or the file does not exist (or
+	 * is not visible to the token); EINVALID when @p path names a directory.
+	 * A read: it may run concurrently with other reads, and in a dry run.
+	 */
+	int (*read_file)(epithet_forge_session *s, const char *owner, const char *repo,
+			 const char *path, const char *ref, char **out, size_t *out_len,
+			 struct epithet_error *err);
+
+	/* ---- ABI 1.1 ends here. Append only; document each member with @since 1.N ---- */
 };
 
 /**

@@ -67,7 +67,7 @@ extern "C" {
 /** Minor version: bumped each time members are appended to a struct (or new
  *  bits or codes are defined). A plugin built for a newer minor loads in an
  *  older host of the same major. */
-#define EPITHET_FORGE_ABI_MINOR 0
+#define EPITHET_FORGE_ABI_MINOR 1
 
 /** printf format checking for the variadic services (GCC and Clang). */
 #if defined(__GNUC__) || defined(__clang__)
@@ -155,6 +155,12 @@ enum epithet_http_flags {
 	 *  a write (paced; refused in a dry run), so a plugin must cope with
 	 *  that refusal, e.g. by falling back to plain GETs. */
 	EPITHET_HTTP_READ_ONLY = 1u << 3,
+	/** @since 1.1. The request is idempotent whatever its method (adding
+	 *  a label to an issue: sending it twice leaves the same state as once).
+	 *  It is still a write (paced, counted, refused in a dry run), but the
+	 *  host retries it after a network error or a 5xx like a GET. A 1.0
+	 *  host ignores the bit and does not retry such a POST. */
+	EPITHET_HTTP_IDEMPOTENT = 1u << 4,
 };
 
 /**
@@ -189,6 +195,16 @@ struct epithet_http_request {
 	 * items (for forges whose lists carry no Link header).
 	 */
 	const char *page_param;
+	/* ---- ABI 1.0 ends here ---- */
+	/** @since 1.1. The owner (organization or user) the request acts for,
+	 *  or NULL for the session's owner. With App authentication (see
+	 *  epithet_endpoint::app_token_exchange) each owner has its own
+	 *  installation token, chosen by this member. */
+	const char *owner;
+	/** @since 1.1. The repository (name, without the owner) the request
+	 *  acts for, or NULL. Used to find the App installation of a repository
+	 *  named alone (epithet_endpoint::app_repo_installation). */
+	const char *repo;
 };
 
 /**
@@ -244,6 +260,28 @@ struct epithet_endpoint {
 	uint32_t writes_per_hour;        /**< see writes_per_minute */
 	/** Suggested parallel reads when the user does not give --jobs (0: host default). */
 	uint32_t default_jobs;
+	/* ---- ABI 1.0 ends here ---- */
+	/**
+	 * @since 1.1. App authentication: how the forge turns an application's
+	 * signed JWT (RS256; iat 60 s ago, exp at most 600 s after iat, iss the
+	 * App id) into an installation token for one owner. NULL when the forge
+	 * has none; the user's App credentials (--app-id, --app-key, targets'
+	 * app_id) are then refused for this forge. The host signs, looks up,
+	 * exchanges, renews (before expiry, and once after an unexpected 401)
+	 * and wipes; the plugin never sees a key, a JWT or a token.
+	 * Paths are relative to api_root; "{owner}", "{repo}" and "{id}" are
+	 * replaced by escaped segments.
+	 * - app_owner_installation: NULL-terminated list of GET paths tried in
+	 *   order, the next one on a 404 (e.g. an organization's, then a user's);
+	 *   the answer is a JSON object whose "id" is the installation.
+	 * - app_repo_installation: GET path for a repository's installation,
+	 *   used for a request that names its repo when no owner path found one.
+	 * - app_token_exchange: POST path; the answer is a JSON object with
+	 *   "token" and "expires_at" (RFC 3339).
+	 */
+	const char *const *app_owner_installation;
+	const char *app_repo_installation;  /**< @since 1.1; see app_owner_installation */
+	const char *app_token_exchange;     /**< @since 1.1; see app_owner_installation */
 };
 
 /**

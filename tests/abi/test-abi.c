@@ -113,6 +113,19 @@ FROZEN(epithet_error, code, 0);
 FROZEN(epithet_error, http_status, 4);
 FROZEN(epithet_error, message, 8);
 SIZE(epithet_error, 488);
+
+/* ABI 1.1: appended members, frozen in turn. */
+#if EPITHET_FORGE_ABI_MINOR >= 1
+FROZEN(epithet_forge, read_file, 144);
+FROZEN(epithet_label, holder, 64);
+FROZEN(epithet_http_request, owner, 56);
+FROZEN(epithet_http_request, repo, 64);
+FROZEN(epithet_endpoint, app_owner_installation, 56);
+FROZEN(epithet_endpoint, app_repo_installation, 64);
+FROZEN(epithet_endpoint, app_token_exchange, 72);
+_Static_assert(EPITHET_CAP_UNIQUE_NAMES == (UINT64_C(1) << 8), "a 1.0 bit changed");
+_Static_assert(EPITHET_HTTP_READ_ONLY == (1u << 3), "a 1.0 flag changed");
+#endif
 #endif
 
 _Static_assert(EPITHET_FORGE_ABI_MAJOR == 1, "a new major needs a new entry symbol");
@@ -120,5 +133,5 @@ _Static_assert(EPITHET_FORGE_ABI_MAJOR == 1, "a new major needs a new entry symb
 int main(void)
 {
 	/* TAP: the checks above ran at compile time. */
-	return puts("1..1\nok 1 - forge ABI 1.0 layout is frozen") < 0;
+	return puts("1..1\nok 1 - forge ABI 1.0 layout and 1.1 appendices are frozen") < 0;
 }

@@ -778,18 +778,18 @@ class TestConditionalRequests(ghcase.GitHubCase):
 class TestPlugins(ghcase.GitHubCase):
     def test_plugins_lists_github_and_local(self):
         """SPEC 5: `epithet plugins` lists the in-tree github and local plugins with
-        ABI 1.0."""
+        ABI 1.1."""
         res = self.run_epithet(["plugins"])
         self.assert_rc(res, 0)
         for name in ("github", "local"):
-            self.assertRegex(res.out, r"(?m)^%s\s+\S+\s+ABI 1\.0" % name)
+            self.assertRegex(res.out, r"(?m)^%s\s+\S+\s+ABI 1\.1" % name)
         res = self.run_epithet(["plugins", "--output", "json"])
         self.assert_rc(res, 0)
         doc = res.json()
-        self.assertEqual(doc["host_abi"], "1.0")
+        self.assertEqual(doc["host_abi"], "1.1")
         found = {p["name"]: p for p in doc["plugins"] if p.get("name")}
         for name in ("github", "local"):
-            self.assertEqual(found[name]["abi"], "1.0")
+            self.assertEqual(found[name]["abi"], "1.1")
             self.assertIsNone(found[name]["error"])
             self.assertTrue(os.path.isfile(found[name]["path"]))
 

@@ -88,6 +88,19 @@ class TestLoader(harness.EpithetTestCase):
         self.assert_rc(res, 1)  # loaded; open() refuses
         self.assert_in_err(res, "testforge has no forge behind it")
 
+    def test_plugin_built_for_abi_1_0_loads_in_a_1_1_host(self):
+        """A plugin compiled against the frozen 1.0 headers (a 144-byte vtable,
+        abi_minor 0) loads, runs, and is listed as ABI 1.0."""
+        d, _ = self.plugin_dir("v1.0")
+        res = self.run_forge(d)
+        self.assert_rc(res, 1)  # loaded; open() refuses
+        self.assert_in_err(res, "testforge has no forge behind it")
+        res = self.run_epithet(["plugins", "--output", "json"], env={"EPITHET_PLUGIN_PATH": d})
+        self.assert_rc(res, 0)
+        found = [p for p in res.json()["plugins"] if p.get("name") == "testforge"]
+        self.assertEqual(found[0]["abi"], "1.0")
+        self.assertIsNone(found[0]["error"])
+
     def test_short_struct_is_refused(self):
         d, _ = self.plugin_dir("short-struct")
         res = self.run_forge(d)
@@ -193,7 +206,7 @@ class TestLoader(harness.EpithetTestCase):
         res = self.run_epithet(["plugins"])
         self.assert_rc(res, 0)
         for name in ("github", "local"):
-            self.assertRegex(res.out, r"(?m)^%s\s+\S+\s+ABI 1\.0" % name)
+            self.assertRegex(res.out, r"(?m)^%s\s+\S+\s+ABI 1\.1" % name)
         self.assert_in_out(res, "capabilities:")
 
     def test_plugins_json_and_shadowing(self):
@@ -207,7 +220,7 @@ class TestLoader(harness.EpithetTestCase):
         self.assertEqual([p["path"] for p in found], [p1, p2])
         self.assertIsNone(found[0]["shadowed_by"])
         self.assertEqual(found[1]["shadowed_by"], p1)
-        self.assertEqual(found[0]["abi"], "1.0")
+        self.assertEqual(found[0]["abi"], "1.1")
         self.assertEqual(found[0]["origin"], "EPITHET_PLUGIN_PATH")
 
     def test_plugins_reports_broken_files(self):

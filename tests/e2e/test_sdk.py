@@ -157,14 +157,14 @@ class TestSdk(harness.EpithetTestCase):
         env = {"EPITHET_PLUGIN_PATH": self.plugins}
         res = self.run_epithet(["plugins"], env=env)
         self.assert_rc(res, 0)
-        self.assertRegex(res.out, r"(?m)^myforge\s+0\.1\.0\s+ABI 1\.0\s+template plugin")
+        self.assertRegex(res.out, r"(?m)^myforge\s+0\.1\.0\s+ABI 1\.1\s+template plugin")
         self.assert_in_out(res, "capabilities: description rename unique-names")
         self.assert_in_out(res, "from %s/myforge.so (EPITHET_PLUGIN_PATH)" % self.plugins)
         doc = self.run_epithet(["plugins", "--output", "json"], env=env).json()
         mine = [p for p in doc["plugins"] if p["path"].startswith(self.plugins)]
         self.assertEqual(len(mine), 1, doc)
         self.assertEqual((mine[0]["name"], mine[0]["abi"], mine[0]["error"]),
-                         ("myforge", "1.0", None))
+                         ("myforge", "1.1", None))
 
     def test_sync_against_the_fake_forge(self):
         fake = FakeMyForge(token=TOKEN, max_per_page=2).start()
