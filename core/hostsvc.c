@@ -46,7 +46,7 @@
  * in milliseconds. Waits a server asks for (Retry-After, a rate-limit reset)
  * and write pacing are never shortened: tests give small values instead.
  */
-#include "hostsvc.h"
+#include "host/internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -66,12 +66,6 @@
 
 #include <curl/curl.h>
 
-#include "cache.h"
-#include "log.h"
-
-/* A bigger answer than this is not a label list: refuse it rather than let
- * a broken or hostile server (or a decompression bomb) eat the memory. */
-#define BODY_MAX ((size_t)32 << 20)
 #define MAX_REDIRECTS 5
 #define MAX_ATTEMPTS 4           /* sends of one request for network errors and 5xx */
 #define BACKOFF_BASE_MS 500
@@ -108,70 +102,14 @@ static volatile sig_atomic_t interrupt_flag;
 
 /* ---- the session ------------------------------------------------------- */
 
-struct header {
-	char *name;
-	char *value;
-};
-
-struct response {
-	struct epithet_http_response pub; /* first: the plugin holds &pub */
-	char *body;
-	size_t len, cap;
-	char *url;
-	struct header *hdrs;
-	size_t n_hdrs, cap_hdrs;
-};
-
-struct hostsvc {
-	struct epithet_host host;
-	struct hostsvc_options opt;
-	unsigned delay_div;          /* 100 with EPITHET_TEST_FAST_RETRY=1, else 1 */
-
-	/* The endpoint: set from open(), read-only once requests start. */
-	char *api_root;              /* canonical, without trailing '/' */
-	char *origin;                /* "scheme://host:port" of api_root */
-	char **ep_headers;           /* NULL-terminated copies */
-	char *auth_header;           /* "Authorization: SCHEME TOKEN", or NULL */
-	char *token_source;
-	uint32_t writes_per_minute, writes_per_hour;
-	struct cache *cache;         /* conditional requests, or NULL (cache.h) */
-	unsigned char cache_id[CACHE_KEY_LEN]; /* digest of the credentials, for cache keys */
-
-	/* Write pacing, shared with every session writing with the same
-	 * credentials to the same origin; NULL until the endpoint is set. */
-	struct pacer *pacer;
-
-	pthread_mutex_t lock;        /* guards the members below */
-	long write_interval_ms;
-	struct hostsvc_stats stats;
-};
-
 static const char *const fast_retry_env = "EPITHET_TEST_FAST_RETRY";
-
-/*
- * Write pacing belongs to the credentials, not to a session: forges limit
- * mutations per token (one at a time, so many a minute and an hour), so two
- * targets writing with one token to one origin (two orgs on one forge)
- * share one pacer: one write lock, one interval clock, one window of recent
- * writes. Process-wide, reference-counted.
- */
-struct pacer {
-	struct pacer *next;
-	unsigned refs;
-	char *origin;
-	unsigned char id[CACHE_KEY_LEN]; /* digest of the credentials (no token) */
-	pthread_mutex_t write_lock;  /* held for a whole write request */
-	uint64_t last_write_ms;      /* monotonic end of the last write; 0: none */
-	uint64_t *ring;              /* start times of the last ring_cap writes */
-	size_t ring_cap, ring_pos, ring_count;
-};
 
 static pthread_mutex_t pacers_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pacer *pacers;
 
 /* The pacer of (origin, credentials), made on first use with room for the
  * last @cap writes. NULL when out of memory. */
-static struct pacer *pacer_get(const char *origin, const unsigned char *id, size_t cap)
+struct pacer *hs_pacer_get(const char *origin, const unsigned char *id, size_t cap)
 {
 	struct pacer *p;
 
@@ -217,7 +155,7 @@ out:
 	return p;
 }
 
-static void pacer_put(struct pacer *p)
+void hs_pacer_put(struct pacer *p)
 {
 	struct pacer **pp;
 
@@ -241,7 +179,7 @@ static void pacer_put(struct pacer *p)
 
 /* ---- small helpers ----------------------------------------------------- */
 
-static uint64_t mono_ms(void)
+uint64_t hs_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -265,7 +203,7 @@ static uint32_t jitter_rand(void)
 	return (uint32_t)(state >> 32);
 }
 
-static void clock_text(time_t t, char *buf, size_t n)
+void hs_clock_text(time_t t, char *buf, size_t n)
 {
 	struct tm tm;
 
@@ -273,21 +211,21 @@ static void clock_text(time_t t, char *buf, size_t n)
 		snprintf(buf, n, "?");
 }
 
-static bool is_space(char c)
+bool hs_is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
 /* A copy of [s, s+n) without surrounding white space. */
-static char *dup_trimmed(const char *s, size_t n)
+char *hs_dup_trimmed(const char *s, size_t n)
 {
 	char *out;
 
-	while (n > 0 && is_space(*s)) {
+	while (n > 0 && hs_is_space(*s)) {
 		s++;
 		n--;
 	}
-	while (n > 0 && is_space(s[n - 1]))
+	while (n > 0 && hs_is_space(s[n - 1]))
 		n--;
 	out = malloc(n + 1);
 	if (!out)
@@ -306,7 +244,7 @@ static bool has_ctl(const char *s)
 }
 
 /* Parse a decimal integer with optional surrounding blanks; false if junk. */
-static bool parse_ll(const char *s, long long *out)
+bool hs_parse_ll(const char *s, long long *out)
 {
 	char *end;
 	long long v;
@@ -328,11 +266,11 @@ static bool parse_ll(const char *s, long long *out)
 
 /* ---- the services with no session state -------------------------------- */
 
-static void hs_error_set(struct epithet_error *err, int code, int http_status,
-			 const char *fmt, ...) EPITHET_PRINTF(4, 5);
+void hs_error_set(struct epithet_error *err, int code, int http_status,
+		  const char *fmt, ...) EPITHET_PRINTF(4, 5);
 
-static void hs_error_set(struct epithet_error *err, int code, int http_status,
-			 const char *fmt, ...)
+void hs_error_set(struct epithet_error *err, int code, int http_status,
+		  const char *fmt, ...)
 {
 	va_list ap;
 	char *p;
@@ -374,8 +312,6 @@ static void hs_log(void *hd, int level, const char *fmt, ...)
 	log_vmsg(level, h ? h->opt.plugin_name : NULL, fmt, ap);
 	va_end(ap);
 }
-
-#define hlog(h, level, ...) log_msg((level), (h)->opt.plugin_name, __VA_ARGS__)
 
 char *hostsvc_escape_segment(const char *s)
 {
@@ -444,10 +380,10 @@ static bool rel_has_next(const char *v, size_t n)
 	size_t i = 0, start;
 
 	while (i < n) {
-		while (i < n && is_space(v[i]))
+		while (i < n && hs_is_space(v[i]))
 			i++;
 		start = i;
-		while (i < n && !is_space(v[i]))
+		while (i < n && !hs_is_space(v[i]))
 			i++;
 		if (i - start == 4 && strncasecmp(v + start, "next", 4) == 0)
 			return true;
@@ -465,7 +401,7 @@ char *hostsvc_link_next(const char *link)
 	if (!link)
 		return NULL;
 	for (;;) {
-		while (*p == ',' || is_space(*p))
+		while (*p == ',' || hs_is_space(*p))
 			p++;
 		if (!*p)
 			return NULL;
@@ -488,7 +424,7 @@ char *hostsvc_link_next(const char *link)
 				break;
 			p = skip_ows(p + 1);
 			name = p;
-			while (*p && *p != '=' && *p != ';' && *p != ',' && !is_space(*p))
+			while (*p && *p != '=' && *p != ';' && *p != ',' && !hs_is_space(*p))
 				p++;
 			name_len = (size_t)(p - name);
 			p = skip_ows(p);
@@ -512,7 +448,7 @@ char *hostsvc_link_next(const char *link)
 					val = quoted;
 				} else {
 					val = p;
-					while (*p && *p != ';' && *p != ',' && !is_space(*p))
+					while (*p && *p != ';' && *p != ',' && !hs_is_space(*p))
 						p++;
 					val_len = (size_t)(p - val);
 				}
@@ -524,9 +460,9 @@ char *hostsvc_link_next(const char *link)
 			}
 		}
 		if (next) {
-			while (uri < uri_end && is_space(*uri))
+			while (uri < uri_end && hs_is_space(*uri))
 				uri++;
-			while (uri_end > uri && is_space(uri_end[-1]))
+			while (uri_end > uri && hs_is_space(uri_end[-1]))
 				uri_end--;
 			if (uri_end > uri)
 				return strndup(uri, (size_t)(uri_end - uri));
@@ -544,7 +480,7 @@ char *hostsvc_link_next(const char *link)
 static int take_token(const char *raw, size_t n, const char *where, char **out,
 		      struct epithet_error *err)
 {
-	char *t = dup_trimmed(raw, n);
+	char *t = hs_dup_trimmed(raw, n);
 
 	if (!t) {
 		hs_error_set(err, EPITHET_ENOMEM, 0, "out of memory");
@@ -667,7 +603,7 @@ static bool netrc_next(struct netrc_lexer *lx, char *buf)
 	char c;
 
 	for (;;) {
-		while (lx->p < lx->end && is_space(*lx->p)) {
+		while (lx->p < lx->end && hs_is_space(*lx->p)) {
 			if (*lx->p == '\n')
 				line_start = true;
 			lx->p++;
@@ -695,7 +631,7 @@ static bool netrc_next(struct netrc_lexer *lx, char *buf)
 		if (lx->p < lx->end)
 			lx->p++;
 	} else {
-		while (lx->p < lx->end && !is_space(*lx->p))
+		while (lx->p < lx->end && !hs_is_space(*lx->p))
 			buf[n++] = *lx->p++;
 	}
 	buf[n] = '\0';
@@ -895,7 +831,7 @@ cleanup:
 	return out;
 }
 
-static char *origin_of(const char *url)
+char *hs_origin_of(const char *url)
 {
 	CURLU *u = curl_url();
 	char *o = NULL;
@@ -906,14 +842,14 @@ static char *origin_of(const char *url)
 	return o;
 }
 
-static bool same_origin(const char *origin, const char *url)
+bool hs_same_origin(const char *origin, const char *url)
 {
 	char *o;
 	bool same;
 
 	if (!origin)
 		return false;
-	o = origin_of(url);
+	o = hs_origin_of(url);
 	same = o && strcmp(o, origin) == 0;
 	free(o);
 	return same;
@@ -922,7 +858,7 @@ static bool same_origin(const char *origin, const char *url)
 /* The canonical absolute URL of @url: a path starting with '/' is put under
  * the API root (keeping the root's own path, "/api/v3" + "/repos/..."),
  * anything else must be an absolute http(s) URL. NULL if malformed. */
-static char *resolve_url(const struct hostsvc *h, const char *url)
+char *hs_resolve_url(const char *api_root, const char *url)
 {
 	CURLU *u = curl_url();
 	char *joined = NULL, *out = NULL;
@@ -931,9 +867,9 @@ static char *resolve_url(const struct hostsvc *h, const char *url)
 		goto cleanup;
 	if (url[0] == '/') {
 		/* "//host/x" would be a network-path reference to another host */
-		if (!h->api_root || url[1] == '/')
+		if (!api_root || url[1] == '/')
 			goto cleanup;
-		if (asprintf(&joined, "%s%s", h->api_root, url) < 0) {
+		if (asprintf(&joined, "%s%s", api_root, url) < 0) {
 			joined = NULL;
 			goto cleanup;
 		}
@@ -956,7 +892,7 @@ cleanup:
 
 /* @ref (absolute or relative, from a Location or Link header) resolved
  * against @base. malloc'd, NULL if malformed or not http(s). */
-static char *resolve_ref(const char *base, const char *ref)
+char *hs_resolve_ref(const char *base, const char *ref)
 {
 	CURLU *u = curl_url();
 	char *out = NULL, *copy = NULL, *scheme = NULL;
@@ -985,7 +921,7 @@ static bool query_item_is(const char *item, size_t n, const char *name)
 /* @url with its @param query parameter set to @page (replacing any it had).
  * *limit receives the page size the URL asks for ("limit" or "per_page"),
  * 0 when it names none. malloc'd, NULL on failure. */
-static char *url_with_page(const char *url, const char *param, unsigned long page, long *limit)
+char *hs_url_with_page(const char *url, const char *param, unsigned long page, long *limit)
 {
 	CURLU *u = curl_url();
 	char *query = NULL, *built = NULL, *out = NULL, *copy = NULL;
@@ -1014,7 +950,7 @@ static char *url_with_page(const char *url, const char *param, unsigned long pag
 		    (eq = memchr(p, '=', n)) != NULL && (size_t)(p + n - eq) < sizeof(num)) {
 			memcpy(num, eq + 1, (size_t)(p + n - eq - 1));
 			num[p + n - eq - 1] = '\0';
-			if (parse_ll(num, &v) && v > 0 && v < LONG_MAX)
+			if (hs_parse_ll(num, &v) && v > 0 && v < LONG_MAX)
 				*limit = (long)v;
 		}
 		fprintf(mem, "%.*s&", (int)n, p);
@@ -1034,7 +970,7 @@ cleanup:
 	return copy;
 }
 
-static bool is_loopback_host(const char *origin)
+bool hs_is_loopback_host(const char *origin)
 {
 	const char *host = strstr(origin, "://");
 
@@ -1047,7 +983,7 @@ static bool is_loopback_host(const char *origin)
 
 /* ---- responses --------------------------------------------------------- */
 
-static void response_free(struct response *r)
+void hs_response_free(struct response *r)
 {
 	size_t i;
 
@@ -1063,7 +999,7 @@ static void response_free(struct response *r)
 	free(r);
 }
 
-static struct response *response_new(void)
+struct response *hs_response_new(void)
 {
 	struct response *r = calloc(1, sizeof(*r));
 
@@ -1080,7 +1016,7 @@ static struct response *response_new(void)
 	return r;
 }
 
-static const char *response_header(const struct response *r, const char *name)
+const char *hs_response_header(const struct response *r, const char *name)
 {
 	size_t i;
 
@@ -1091,7 +1027,7 @@ static const char *response_header(const struct response *r, const char *name)
 	return NULL;
 }
 
-static void response_clear_headers(struct response *r)
+void hs_response_clear_headers(struct response *r)
 {
 	size_t i;
 
@@ -1104,7 +1040,7 @@ static void response_clear_headers(struct response *r)
 
 /* Store one header; false when out of memory. Several Link fields are
  * joined with ", " (RFC 9110 5.3) so that no page link is lost. */
-static bool response_add_header(struct response *r, const char *line, size_t n)
+bool hs_response_add_header(struct response *r, const char *line, size_t n)
 {
 	const char *colon = memchr(line, ':', n);
 	struct header *grown;
@@ -1113,8 +1049,8 @@ static bool response_add_header(struct response *r, const char *line, size_t n)
 
 	if (!colon)
 		return true;
-	name = dup_trimmed(line, (size_t)(colon - line));
-	value = dup_trimmed(colon + 1, n - (size_t)(colon + 1 - line));
+	name = hs_dup_trimmed(line, (size_t)(colon - line));
+	value = hs_dup_trimmed(colon + 1, n - (size_t)(colon + 1 - line));
 	if (!name || !value)
 		goto oom;
 	if (strcasecmp(name, "link") == 0) {
@@ -1147,20 +1083,20 @@ oom:
 	return false;
 }
 
-static void hs_http_free(void *hd, struct epithet_http_response *resp)
+void hs_http_free(void *hd, struct epithet_http_response *resp)
 {
 	(void)hd;
 	/* pub is the first member of struct response */
-	response_free((struct response *)resp);
+	hs_response_free((struct response *)resp);
 }
 
-static const char *hs_http_header(void *hd, const struct epithet_http_response *resp,
-				  const char *name)
+const char *hs_http_header(void *hd, const struct epithet_http_response *resp,
+			   const char *name)
 {
 	(void)hd;
 	if (!resp || !name)
 		return NULL;
-	return response_header((const struct response *)resp, name);
+	return hs_response_header((const struct response *)resp, name);
 }
 
 /* ---- the handle pool --------------------------------------------------- */
@@ -1237,7 +1173,7 @@ cleanup:
 	pthread_mutex_unlock(&pool.lock);
 }
 
-static bool pool_ready(void)
+bool hs_pool_ready(void)
 {
 	bool ready;
 
@@ -1248,7 +1184,7 @@ static bool pool_ready(void)
 }
 
 /* A handle set to use the share, or NULL. */
-static CURL *pool_get(void)
+CURL *hs_pool_get(void)
 {
 	CURL *c = NULL;
 	CURLSH *share;
@@ -1269,7 +1205,7 @@ static CURL *pool_get(void)
 	return c;
 }
 
-static void pool_put(CURL *c)
+void hs_pool_put(CURL *c)
 {
 	pthread_mutex_lock(&pool.lock);
 	if (pool.users > 0 && pool.n_idle < POOL_MAX) {
@@ -1282,30 +1218,6 @@ static void pool_put(CURL *c)
 }
 
 /* ---- one transfer ------------------------------------------------------ */
-
-/* One request as the policy loop sees it. */
-struct call {
-	const char *method;
-	bool is_read;                 /* GET, HEAD, or a READ_ONLY POST: not paced */
-	bool other_budget;            /* a READ_ONLY POST: its rate limit may be another's */
-	bool idempotent;              /* GET, HEAD, PUT, DELETE: may be re-sent */
-	uint32_t flags;
-	const char *body;             /* NULL: none */
-	size_t body_len;
-	const char *const *headers;   /* the plugin's extra headers */
-	/* Headers the host adds for this request only. A conditional-request
-	 * cache slots in here: If-None-Match for a GET whose ETag it holds. */
-	const char *const *host_headers;
-};
-
-struct xfer {
-	struct response *resp;
-	bool too_big, oom;
-	bool abortable;               /* a read: an interrupt may cut it short */
-	long status;
-	CURLcode cc;
-	char errbuf[CURL_ERROR_SIZE];
-};
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 {
@@ -1343,10 +1255,10 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 
 	/* a status line starts a new header block (1xx, proxy CONNECT) */
 	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
-		response_clear_headers(x->resp);
+		hs_response_clear_headers(x->resp);
 		return n;
 	}
-	if (!response_add_header(x->resp, data, n)) {
+	if (!hs_response_add_header(x->resp, data, n)) {
 		x->oom = true;
 		return 0;
 	}
@@ -1396,8 +1308,8 @@ static bool is_auth_header(const char *s)
 /* Send @c to @url once; *x gets the response or the curl failure.
  * @with_auth: @url is on the API origin and the call may carry the token.
  * Returns 0 or ENOMEM (x->cc tells how the transfer went). */
-static int transfer(struct hostsvc *h, const struct call *c, const char *url, bool with_auth,
-		    struct xfer *x)
+int hs_transfer(struct hostsvc *h, const struct call *c, const char *url, bool with_auth,
+		struct xfer *x)
 {
 	struct curl_slist *hl = NULL;
 	const char *const *p;
@@ -1409,7 +1321,7 @@ static int transfer(struct hostsvc *h, const struct call *c, const char *url, bo
 	memset(x, 0, sizeof(*x));
 	x->abortable = c->is_read;
 	x->cc = CURLE_FAILED_INIT;
-	x->resp = response_new();
+	x->resp = hs_response_new();
 	if (!x->resp)
 		goto cleanup;
 	x->resp->url = strdup(url);
@@ -1439,7 +1351,7 @@ static int transfer(struct hostsvc *h, const struct call *c, const char *url, bo
 	if (!ok)
 		goto cleanup;
 
-	curl = pool_get();
+	curl = hs_pool_get();
 	if (!curl)
 		goto cleanup;
 	curl_easy_setopt(curl, CURLOPT_URL, url);
@@ -1506,14 +1418,14 @@ static int transfer(struct hostsvc *h, const struct call *c, const char *url, bo
 	/* the handle goes back to the pool: nothing of this call may stay on it */
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
-	pool_put(curl);
+	hs_pool_put(curl);
 	rc = 0;
 cleanup:
 	slist_free_secret(hl);
 	if (rc == 0 && x->oom)
 		rc = EPITHET_ENOMEM;
 	if (rc != 0) {
-		response_free(x->resp);
+		hs_response_free(x->resp);
 		x->resp = NULL;
 	}
 	return rc;
@@ -1523,9 +1435,9 @@ cleanup:
 
 /* Sleep @ms in short slices, counting it as waited; EINTERRUPTED if the
  * user interrupts meanwhile. */
-static int wait_ms(struct hostsvc *h, uint64_t ms, struct epithet_error *err)
+int hs_wait_ms(struct hostsvc *h, uint64_t ms, struct epithet_error *err)
 {
-	uint64_t start = mono_ms(), now = start, slice;
+	uint64_t start = hs_mono_ms(), now = start, slice;
 	struct timespec ts;
 	int rc = 0;
 
@@ -1540,7 +1452,7 @@ static int wait_ms(struct hostsvc *h, uint64_t ms, struct epithet_error *err)
 		ts.tv_sec = (time_t)(slice / 1000);
 		ts.tv_nsec = (long)(slice % 1000) * 1000000L;
 		nanosleep(&ts, NULL);
-		now = mono_ms();
+		now = hs_mono_ms();
 	}
 	pthread_mutex_lock(&h->lock);
 	h->stats.waited_ms += now - start;
@@ -1552,7 +1464,7 @@ static int wait_ms(struct hostsvc *h, uint64_t ms, struct epithet_error *err)
 	return rc;
 }
 
-static long max_wait_s(const struct hostsvc *h)
+long hs_max_wait_s(const struct hostsvc *h)
 {
 	return h->opt.max_wait_s >= 0 ? h->opt.max_wait_s : 900;
 }
@@ -1565,7 +1477,7 @@ static uint64_t ring_recent(const struct pacer *p, size_t k)
 
 /* Before a write is sent; write_lock held. Keeps the interval since the end
  * of the previous write and the per-minute and per-hour budgets. */
-static int pace_write(struct hostsvc *h, struct epithet_error *err)
+int hs_pace_write(struct hostsvc *h, struct epithet_error *err)
 {
 	struct pacer *p = h->pacer;
 	uint64_t now, until, t;
@@ -1576,7 +1488,7 @@ static int pace_write(struct hostsvc *h, struct epithet_error *err)
 	int rc;
 
 	for (;;) {
-		now = mono_ms();
+		now = hs_mono_ms();
 		pthread_mutex_lock(&h->lock);
 		interval = h->write_interval_ms;
 		pthread_mutex_unlock(&h->lock);
@@ -1603,22 +1515,22 @@ static int pace_write(struct hostsvc *h, struct epithet_error *err)
 		}
 		if (until <= now)
 			break;
-		if (why && until - now > (uint64_t)max_wait_s(h) * 1000u) {
-			clock_text(time(NULL) + (time_t)((until - now + 999) / 1000), when, sizeof(when));
+		if (why && until - now > (uint64_t)hs_max_wait_s(h) * 1000u) {
+			hs_clock_text(time(NULL) + (time_t)((until - now + 999) / 1000), when, sizeof(when));
 			hs_error_set(err, EPITHET_ERATELIMIT, 0,
 				     "%" PRIu32 " writes per %s used; the next is allowed at %s, beyond --max-wait of %ld s",
-				     limit, why, when, max_wait_s(h));
+				     limit, why, when, hs_max_wait_s(h));
 			return EPITHET_ERATELIMIT;
 		}
 		if (why && until - now >= NOTICE_WAIT_MS)
 			hlog(h, EPITHET_LOG_NOTICE, "%" PRIu32 " writes per %s reached; waiting %" PRIu64 " s",
 			     limit, why, (until - now + 999) / 1000);
-		rc = wait_ms(h, until - now, err);
+		rc = hs_wait_ms(h, until - now, err);
 		if (rc)
 			return rc;
 	}
 	if (p->ring_cap) {
-		p->ring[p->ring_pos] = mono_ms();
+		p->ring[p->ring_pos] = hs_mono_ms();
 		p->ring_pos = (p->ring_pos + 1) % p->ring_cap;
 		if (p->ring_count < p->ring_cap)
 			p->ring_count++;
@@ -1628,7 +1540,7 @@ static int pace_write(struct hostsvc *h, struct epithet_error *err)
 
 /* Delay before send number @attempt + 1: 0.5 s, 1 s, 2 s... capped, with
  * equal jitter so that parallel readers do not come back in step. */
-static uint64_t backoff_ms(const struct hostsvc *h, int attempt)
+uint64_t hs_backoff_ms(const struct hostsvc *h, int attempt)
 {
 	uint64_t d = BACKOFF_BASE_MS;
 
@@ -1642,12 +1554,6 @@ static uint64_t backoff_ms(const struct hostsvc *h, int attempt)
 
 /* ---- rate limits ------------------------------------------------------- */
 
-struct rate {
-	long long remaining, limit; /* -1: not said */
-	time_t reset;               /* wall clock of the reset, 0: not said */
-	long long retry_after;      /* seconds, -1: not said */
-};
-
 static time_t header_date(const char *v)
 {
 	time_t t = v ? curl_getdate(v, NULL) : (time_t)-1;
@@ -1655,7 +1561,7 @@ static time_t header_date(const char *v)
 	return t < 0 ? 0 : t;
 }
 
-static void rate_read(const struct response *r, struct rate *rt)
+void hs_rate_read(const struct response *r, struct rate *rt)
 {
 	const char *v;
 	long long n;
@@ -1663,25 +1569,25 @@ static void rate_read(const struct response *r, struct rate *rt)
 
 	rt->remaining = rt->limit = rt->retry_after = -1;
 	rt->reset = 0;
-	if (parse_ll(response_header(r, "x-ratelimit-remaining"), &n) ||
-	    parse_ll(response_header(r, "ratelimit-remaining"), &n))
+	if (hs_parse_ll(hs_response_header(r, "x-ratelimit-remaining"), &n) ||
+	    hs_parse_ll(hs_response_header(r, "ratelimit-remaining"), &n))
 		rt->remaining = n;
-	if (parse_ll(response_header(r, "x-ratelimit-limit"), &n) ||
-	    parse_ll(response_header(r, "ratelimit-limit"), &n))
+	if (hs_parse_ll(hs_response_header(r, "x-ratelimit-limit"), &n) ||
+	    hs_parse_ll(hs_response_header(r, "ratelimit-limit"), &n))
 		rt->limit = n;
 	/* The server's clock says when the reset is; ours may be off. Map
 	 * the reset onto our clock through the Date header when there is one. */
-	server_now = header_date(response_header(r, "date"));
+	server_now = header_date(hs_response_header(r, "date"));
 	if (!server_now)
 		server_now = now;
-	if (parse_ll(response_header(r, "x-ratelimit-reset"), &n) && n > 0) {
+	if (hs_parse_ll(hs_response_header(r, "x-ratelimit-reset"), &n) && n > 0) {
 		rt->reset = now + (time_t)(n - (long long)server_now);
-	} else if (parse_ll(response_header(r, "ratelimit-reset"), &n) && n >= 0) {
+	} else if (hs_parse_ll(hs_response_header(r, "ratelimit-reset"), &n) && n >= 0) {
 		/* the IETF draft sends seconds from now; some forges an epoch */
 		rt->reset = n < 1000000000 ? now + (time_t)n : now + (time_t)(n - (long long)server_now);
 	}
-	v = response_header(r, "retry-after");
-	if (parse_ll(v, &n)) {
+	v = hs_response_header(r, "retry-after");
+	if (hs_parse_ll(v, &n)) {
 		rt->retry_after = n < 0 ? 0 : n;
 	} else if ((t = header_date(v)) != 0) {
 		rt->retry_after = t > server_now ? (long long)(t - server_now) : 0;
@@ -1690,12 +1596,12 @@ static void rate_read(const struct response *r, struct rate *rt)
 
 /* ---- the policy loop --------------------------------------------------- */
 
-static bool retryable_status(long s)
+bool hs_retryable_status(long s)
 {
 	return s == 500 || s == 502 || s == 503 || s == 504;
 }
 
-static bool retryable_curl(CURLcode cc)
+bool hs_retryable_curl(CURLcode cc)
 {
 	switch (cc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
@@ -1715,7 +1621,7 @@ static bool retryable_curl(CURLcode cc)
 }
 
 /* Failures where the request cannot have reached the server. */
-static bool nothing_sent(CURLcode cc)
+bool hs_nothing_sent(CURLcode cc)
 {
 	return cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_COULDNT_CONNECT;
 }
@@ -1748,7 +1654,7 @@ static bool rate_limited(const struct response *r, long status, const struct rat
 	return true;
 }
 
-static void note_rate(struct hostsvc *h, const struct rate *rt)
+void hs_note_rate(struct hostsvc *h, const struct rate *rt)
 {
 	pthread_mutex_lock(&h->lock);
 	if (rt->remaining >= 0)
@@ -1782,13 +1688,13 @@ static void count_send(struct hostsvc *h, const struct call *c, long status)
 }
 
 /* Drop the failed answer, wait @ms, and count the next send as a retry. */
-static int wait_to_retry(struct hostsvc *h, struct xfer *x, uint64_t ms, struct epithet_error *err)
+int hs_wait_to_retry(struct hostsvc *h, struct xfer *x, uint64_t ms, struct epithet_error *err)
 {
 	int rc;
 
-	response_free(x->resp);
+	hs_response_free(x->resp);
 	x->resp = NULL;
-	rc = wait_ms(h, ms, err);
+	rc = hs_wait_ms(h, ms, err);
 	if (rc == 0) {
 		pthread_mutex_lock(&h->lock);
 		h->stats.retries++;
@@ -1802,9 +1708,9 @@ static int wait_to_retry(struct hostsvc *h, struct xfer *x, uint64_t ms, struct 
  * gets the answer); 0 once the limit has been waited out (send again); or
  * ERATELIMIT (too long a wait, too many waits, NO_RETRY) or EINTERRUPTED.
  */
-static int rate_limit_wait(struct hostsvc *h, const struct call *c, const char *url,
-			   struct xfer *x, const struct rate *rt, int *waits,
-			   struct epithet_error *err)
+int hs_rate_limit_wait(struct hostsvc *h, const struct call *c, const char *url,
+		       struct xfer *x, const struct rate *rt, int *waits,
+		       struct epithet_error *err)
 {
 	int status = (int)x->status, rc = EPITHET_ERATELIMIT;
 	long long wait_s;
@@ -1813,7 +1719,7 @@ static int rate_limit_wait(struct hostsvc *h, const struct call *c, const char *
 
 	if (!rate_limited(x->resp, x->status, rt, &secondary, &wait_s, h))
 		return 1;
-	clock_text(time(NULL) + (time_t)wait_s, when, sizeof(when));
+	hs_clock_text(time(NULL) + (time_t)wait_s, when, sizeof(when));
 	if (*waits >= MAX_RATE_WAITS) {
 		hs_error_set(err, rc, status, "%s %s: still rate limited after %d waits", c->method, url,
 			     *waits);
@@ -1824,10 +1730,10 @@ static int rate_limit_wait(struct hostsvc *h, const struct call *c, const char *
 			     when, wait_s);
 		return rc;
 	}
-	if (wait_s > max_wait_s(h)) {
+	if (wait_s > hs_max_wait_s(h)) {
 		hs_error_set(err, rc, status, "%s %s: %s; it %s at %s (in %lld s), beyond --max-wait of %ld s%s",
 			     c->method, url, secondary ? "secondary rate limit hit" : "rate limit exhausted",
-			     secondary ? "may be retried" : "resets", when, wait_s, max_wait_s(h),
+			     secondary ? "may be retried" : "resets", when, wait_s, hs_max_wait_s(h),
 			     h->auth_header ? "" : "; a token raises the limit");
 		return rc;
 	}
@@ -1839,7 +1745,7 @@ static int rate_limit_wait(struct hostsvc *h, const struct call *c, const char *
 		hlog(h, EPITHET_LOG_NOTICE, "rate limit exhausted; waiting %lld s until %s", wait_s, when);
 	}
 	(*waits)++;
-	return wait_to_retry(h, x, (uint64_t)wait_s * 1000u, err);
+	return hs_wait_to_retry(h, x, (uint64_t)wait_s * 1000u, err);
 }
 
 /*
@@ -1847,8 +1753,8 @@ static int rate_limit_wait(struct hostsvc *h, const struct call *c, const char *
  * limits and retrying what is safe to retry. On 0, *out holds the final
  * response, whatever its status.
  */
-static int exchange(struct hostsvc *h, const struct call *c, const char *url,
-		    struct response **out, struct epithet_error *err)
+int hs_exchange(struct hostsvc *h, const struct call *c, const char *url,
+		struct response **out, struct epithet_error *err)
 {
 	struct xfer x = { 0 };
 	struct rate rt;
@@ -1874,13 +1780,13 @@ static int exchange(struct hostsvc *h, const struct call *c, const char *url,
 			hs_error_set(err, rc, 0, "interrupted");
 			break;
 		}
-		if (paced && (rc = pace_write(h, err)) != 0)
+		if (paced && (rc = hs_pace_write(h, err)) != 0)
 			break;
-		t0 = mono_ms();
-		rc = transfer(h, c, cur, same_origin(h->origin, cur), &x);
-		ms = mono_ms() - t0;
+		t0 = hs_mono_ms();
+		rc = hs_transfer(h, c, cur, hs_same_origin(h->origin, cur), &x);
+		ms = hs_mono_ms() - t0;
 		if (paced)
-			h->pacer->last_write_ms = mono_ms();
+			h->pacer->last_write_ms = hs_mono_ms();
 		count_send(h, c, x.status);
 		if (rc) {
 			hs_error_set(err, rc, 0, "out of memory");
@@ -1901,11 +1807,11 @@ static int exchange(struct hostsvc *h, const struct call *c, const char *url,
 					     c->method, cur, BODY_MAX >> 20);
 				break;
 			}
-			if (retryable_curl(x.cc) && may_retry && attempt < MAX_ATTEMPTS &&
-			    (c->idempotent || nothing_sent(x.cc))) {
-				delay = backoff_ms(h, attempt++);
+			if (hs_retryable_curl(x.cc) && may_retry && attempt < MAX_ATTEMPTS &&
+			    (c->idempotent || hs_nothing_sent(x.cc))) {
+				delay = hs_backoff_ms(h, attempt++);
 				hlog(h, EPITHET_LOG_INFO, "retrying %s %s in %" PRIu64 " ms", c->method, cur, delay);
-				if ((rc = wait_to_retry(h, &x, delay, err)) != 0)
+				if ((rc = hs_wait_to_retry(h, &x, delay, err)) != 0)
 					break;
 				continue;
 			}
@@ -1920,18 +1826,18 @@ static int exchange(struct hostsvc *h, const struct call *c, const char *url,
 			hs_error_set(err, rc, 0, "%s %s: %s%s%s", c->method, cur,
 				     x.errbuf[0] ? x.errbuf : curl_easy_strerror(x.cc),
 				     attempt > 1 ? " (after retries)" : "",
-				     c->idempotent || nothing_sent(x.cc) ? ""
+				     c->idempotent || hs_nothing_sent(x.cc) ? ""
 				     : "; the request may or may not have been applied");
 			break;
 		}
 
 		hlog(h, EPITHET_LOG_INFO, "%s %s -> %ld (%" PRIu64 " ms)", c->method, cur, x.status, ms);
 		x.resp->pub.status = (int)x.status;
-		rate_read(x.resp, &rt);
+		hs_rate_read(x.resp, &rt);
 		if (!c->other_budget)
-			note_rate(h, &rt);
+			hs_note_rate(h, &rt);
 
-		if (is_redirect(x.status) && (loc = response_header(x.resp, "location")) != NULL) {
+		if (is_redirect(x.status) && (loc = hs_response_header(x.resp, "location")) != NULL) {
 			if (++hops > MAX_REDIRECTS) {
 				rc = EPITHET_EPROTOCOL;
 				hs_error_set(err, rc, (int)x.status, "%s %s: more than %d redirects",
@@ -1942,8 +1848,8 @@ static int exchange(struct hostsvc *h, const struct call *c, const char *url,
 			 * 302 included: RFC 9110 only allows (never requires) a
 			 * POST to turn into a GET there, and a write silently
 			 * turned into a read would look like a success. Whether
-			 * the token follows is decided per hop by same_origin(). */
-			next = resolve_ref(cur, loc);
+			 * the token follows is decided per hop by hs_same_origin(). */
+			next = hs_resolve_ref(cur, loc);
 			if (!next) {
 				rc = EPITHET_EPROTOCOL;
 				hs_error_set(err, rc, (int)x.status, "%s %s: unusable redirect to %.200s",
@@ -1952,26 +1858,26 @@ static int exchange(struct hostsvc *h, const struct call *c, const char *url,
 			}
 			free(cur);
 			cur = next;
-			response_free(x.resp);
+			hs_response_free(x.resp);
 			x.resp = NULL;
 			continue;
 		}
 
 		if (x.status == 403 || x.status == 429) {
-			rc = rate_limit_wait(h, c, cur, &x, &rt, &rate_waits, err);
+			rc = hs_rate_limit_wait(h, c, cur, &x, &rt, &rate_waits, err);
 			if (rc == 0)
 				continue;
 			if (rc < 0)
 				break;
 		}
 
-		if (retryable_status(x.status) && c->idempotent && may_retry && attempt < MAX_ATTEMPTS) {
-			delay = backoff_ms(h, attempt++);
+		if (hs_retryable_status(x.status) && c->idempotent && may_retry && attempt < MAX_ATTEMPTS) {
+			delay = hs_backoff_ms(h, attempt++);
 			if (rt.retry_after > 0 && rt.retry_after <= RETRY_AFTER_5XX_MAX_S &&
 			    (uint64_t)rt.retry_after * 1000u > delay)
 				delay = (uint64_t)rt.retry_after * 1000u;
 			hlog(h, EPITHET_LOG_INFO, "retrying %s %s in %" PRIu64 " ms", c->method, cur, delay);
-			if ((rc = wait_to_retry(h, &x, delay, err)) != 0)
+			if ((rc = hs_wait_to_retry(h, &x, delay, err)) != 0)
 				break;
 			continue;
 		}
@@ -1986,14 +1892,14 @@ static int exchange(struct hostsvc *h, const struct call *c, const char *url,
 	}
 	if (paced)
 		pthread_mutex_unlock(&h->pacer->write_lock);
-	response_free(x.resp);
+	hs_response_free(x.resp);
 	free(cur);
 	return rc;
 }
 
 /* ---- http() and http_paginate() ---------------------------------------- */
 
-static bool request_ok(const struct epithet_http_request *req)
+bool hs_request_ok(const struct epithet_http_request *req)
 {
 	/* every member is 1.0: a smaller struct is not a request */
 	return req && req->struct_size >= offsetof(struct epithet_http_request, page_param) +
@@ -2009,7 +1915,7 @@ static int call_init(struct call *c, const struct epithet_http_request *req,
 	size_t i;
 
 	memset(c, 0, sizeof(*c));
-	if (!request_ok(req) || !req->url) {
+	if (!hs_request_ok(req) || !req->url) {
 		hs_error_set(err, EPITHET_EINVALID, 0, "malformed HTTP request");
 		return EPITHET_EINVALID;
 	}
@@ -2059,8 +1965,8 @@ static void answer_from_cache(struct response *r, struct cache_entry *e)
 		size_t n = strcspn(e->headers[i], ":");
 		char *name = strndup(e->headers[i], n);
 
-		if (name && !response_header(r, name))
-			(void)response_add_header(r, e->headers[i], strlen(e->headers[i]));
+		if (name && !hs_response_header(r, name))
+			(void)hs_response_add_header(r, e->headers[i], strlen(e->headers[i]));
 		free(name);
 	}
 	free(r->body);
@@ -2077,7 +1983,7 @@ static void answer_from_cache(struct response *r, struct cache_entry *e)
 static void store_in_cache(struct hostsvc *h, const unsigned char key[CACHE_KEY_LEN],
 			   const struct response *r)
 {
-	const char *etag = response_header(r, "etag");
+	const char *etag = hs_response_header(r, "etag");
 	char **lines;
 	size_t n = 0;
 
@@ -2096,8 +2002,8 @@ static void store_in_cache(struct hostsvc *h, const unsigned char key[CACHE_KEY_
 	free(lines);
 }
 
-static int hs_http(void *hd, const struct epithet_http_request *req,
-		   struct epithet_http_response **out, struct epithet_error *err)
+int hs_http(void *hd, const struct epithet_http_request *req,
+	    struct epithet_http_response **out, struct epithet_error *err)
 {
 	struct hostsvc *h = hd;
 	struct response *resp = NULL;
@@ -2118,11 +2024,11 @@ static int hs_http(void *hd, const struct epithet_http_request *req,
 	rc = call_init(&c, req, err);
 	if (rc)
 		return rc;
-	if (!pool_ready()) {
+	if (!hs_pool_ready()) {
 		hs_error_set(err, EPITHET_ERROR, 0, "HTTP is not initialised (hostsvc_global_init)");
 		return EPITHET_ERROR;
 	}
-	url = resolve_url(h, req->url);
+	url = hs_resolve_url(h->api_root, req->url);
 	if (!url) {
 		rc = EPITHET_EINVALID;
 		hs_error_set(err, rc, 0, "%s %.300s: not an http(s) URL%s", c.method, req->url,
@@ -2148,7 +2054,7 @@ static int hs_http(void *hd, const struct epithet_http_request *req,
 			if_none_match = NULL;
 		}
 	}
-	rc = exchange(h, &c, url, &resp, err);
+	rc = hs_exchange(h, &c, url, &resp, err);
 	if (rc == 0 && cacheable(h, &c)) {
 		if (resp->pub.status == 304 && if_none_match) {
 			answer_from_cache(resp, &entry);
@@ -2197,8 +2103,8 @@ static bool page_seen(uint64_t **seen, size_t *n, const char *url)
 	return false;
 }
 
-static int hs_http_paginate(void *hd, const struct epithet_http_request *req, epithet_page_cb cb,
-			    void *payload, struct epithet_error *err)
+int hs_http_paginate(void *hd, const struct epithet_http_request *req, epithet_page_cb cb,
+		     void *payload, struct epithet_error *err)
 {
 	struct hostsvc *h = hd;
 	struct epithet_http_request r;
@@ -2213,20 +2119,20 @@ static int hs_http_paginate(void *hd, const struct epithet_http_request *req, ep
 	int rc, n;
 	bool done = false;
 
-	if (!h || !cb || !request_ok(req) || !req->url ||
+	if (!h || !cb || !hs_request_ok(req) || !req->url ||
 	    (req->method && strcmp(req->method, "GET") != 0)) {
 		hs_error_set(err, EPITHET_EINVALID, 0, "http_paginate takes a GET request and a callback");
 		return EPITHET_EINVALID;
 	}
 	page_param = req->page_param;
-	first = resolve_url(h, req->url);
+	first = hs_resolve_url(h->api_root, req->url);
 	if (!first) {
 		rc = EPITHET_EINVALID;
 		hs_error_set(err, rc, 0, "GET %.300s: not an http(s) URL", req->url);
 		goto cleanup;
 	}
 	/* the origin that pages may come from: the API's */
-	origin = h->origin ? strdup(h->origin) : origin_of(first);
+	origin = h->origin ? strdup(h->origin) : hs_origin_of(first);
 	url = strdup(first);
 	if (!origin || !url) {
 		rc = EPITHET_ENOMEM;
@@ -2244,7 +2150,7 @@ static int hs_http_paginate(void *hd, const struct epithet_http_request *req, ep
 		}
 		if (page_param) {
 			free(url);
-			url = url_with_page(first, page_param, page, &limit);
+			url = hs_url_with_page(first, page_param, page, &limit);
 			if (!url) {
 				rc = EPITHET_EINVALID;
 				hs_error_set(err, rc, 0, "GET %s: cannot set %s=%lu", first, page_param, page);
@@ -2268,7 +2174,7 @@ static int hs_http_paginate(void *hd, const struct epithet_http_request *req, ep
 		}
 		if (page_param) {
 			v = hs_http_header(h, resp, "x-total-count");
-			if (!parse_ll(v, &total))
+			if (!hs_parse_ll(v, &total))
 				total = -1;
 			done = n == 0 || (total >= 0 && seen >= total) || (total < 0 && limit > 0 && n < limit);
 		} else {
@@ -2277,8 +2183,8 @@ static int hs_http_paginate(void *hd, const struct epithet_http_request *req, ep
 			if (!link) {
 				done = true;
 			} else {
-				next = resolve_ref(resp->url, link);
-				if (!next || !same_origin(origin, next)) {
+				next = hs_resolve_ref(resp->url, link);
+				if (!next || !hs_same_origin(origin, next)) {
 					rc = EPITHET_EPROTOCOL;
 					hs_error_set(err, rc, resp->status,
 						     "GET %s: refusing a next-page link to another host: %.200s",
@@ -2361,7 +2267,7 @@ static void clear_endpoint(struct hostsvc *h)
 		explicit_bzero(h->auth_header, strlen(h->auth_header));
 	free(h->auth_header);
 	free(h->token_source);
-	pacer_put(h->pacer);
+	hs_pacer_put(h->pacer);
 	h->api_root = h->origin = h->auth_header = h->token_source = NULL;
 	h->ep_headers = NULL;
 	h->pacer = NULL;
@@ -2369,7 +2275,7 @@ static void clear_endpoint(struct hostsvc *h)
 
 /* The canonical api_root, without a trailing '/' and without a query,
  * fragment or credentials (a URL with a password would put it in logs). */
-static char *canonical_root(const char *api_root, char **host_out)
+char *hs_canonical_root(const char *api_root, char **host_out)
 {
 	CURLU *u = curl_url();
 	char *s = NULL, *out = NULL, *part = NULL;
@@ -2426,14 +2332,14 @@ static int hs_set_endpoint(void *hd, const struct epithet_endpoint *ep, struct e
 		return EPITHET_EINVALID;
 	}
 	clear_endpoint(h);
-	h->api_root = canonical_root(ep->api_root, &host);
+	h->api_root = hs_canonical_root(ep->api_root, &host);
 	if (!h->api_root) {
 		rc = EPITHET_EINVALID;
 		hs_error_set(err, rc, 0, "invalid API root %.300s: an http(s) URL without credentials, query or fragment is needed",
 			     ep->api_root ? ep->api_root : "(none)");
 		goto fail;
 	}
-	h->origin = origin_of(h->api_root);
+	h->origin = hs_origin_of(h->api_root);
 	h->ep_headers = dup_strv(ep->headers);
 	if (!h->origin || !h->ep_headers)
 		goto fail_oom;
@@ -2461,7 +2367,7 @@ static int hs_set_endpoint(void *hd, const struct epithet_endpoint *ep, struct e
 			h->token_source = strdup(source);
 			if (!h->token_source)
 				goto fail_oom;
-			if (strncmp(h->origin, "http://", 7) == 0 && !is_loopback_host(h->origin))
+			if (strncmp(h->origin, "http://", 7) == 0 && !hs_is_loopback_host(h->origin))
 				hlog(h, EPITHET_LOG_WARN, "sending the token over plain http to %s", h->origin);
 			hlog(h, EPITHET_LOG_DEBUG, "token from %s", h->token_source);
 		} else if (rc != EPITHET_ENOTFOUND) {
@@ -2473,7 +2379,7 @@ static int hs_set_endpoint(void *hd, const struct epithet_endpoint *ep, struct e
 	/* cache keys depend on who asks, never hold the token itself */
 	cache_identity(h->auth_header, (const char *const *)h->ep_headers, h->cache_id);
 	cap = h->writes_per_minute > h->writes_per_hour ? h->writes_per_minute : h->writes_per_hour;
-	h->pacer = pacer_get(h->origin, h->cache_id, cap);
+	h->pacer = hs_pacer_get(h->origin, h->cache_id, cap);
 	if (!h->pacer)
 		goto fail_oom;
 	rc = 0;
