@@ -211,30 +211,6 @@ void hs_clock_text(time_t t, char *buf, size_t n)
 		snprintf(buf, n, "?");
 }
 
-bool hs_is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-/* A copy of [s, s+n) without surrounding white space. */
-char *hs_dup_trimmed(const char *s, size_t n)
-{
-	char *out;
-
-	while (n > 0 && hs_is_space(*s)) {
-		s++;
-		n--;
-	}
-	while (n > 0 && hs_is_space(s[n - 1]))
-		n--;
-	out = malloc(n + 1);
-	if (!out)
-		return NULL;
-	memcpy(out, s, n);
-	out[n] = '\0';
-	return out;
-}
-
 static bool has_ctl(const char *s)
 {
 	for (; *s; s++)
@@ -243,51 +219,10 @@ static bool has_ctl(const char *s)
 	return false;
 }
 
-/* Parse a decimal integer with optional surrounding blanks; false if junk. */
-bool hs_parse_ll(const char *s, long long *out)
-{
-	char *end;
-	long long v;
-
-	if (!s)
-		return false;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (end == s || errno)
-		return false;
-	/* "100, 100;w=60" (RateLimit-Limit with a policy) counts as its first number */
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (*end && *end != ',' && *end != ';')
-		return false;
-	*out = v;
-	return true;
-}
-
 /* ---- the services with no session state -------------------------------- */
 
 void hs_error_set(struct epithet_error *err, int code, int http_status,
 		  const char *fmt, ...) EPITHET_PRINTF(4, 5);
-
-void hs_error_set(struct epithet_error *err, int code, int http_status,
-		  const char *fmt, ...)
-{
-	va_list ap;
-	char *p;
-
-	if (!err)
-		return;
-	err->code = code;
-	err->http_status = http_status;
-	va_start(ap, fmt);
-	/* vsnprintf truncates and always terminates */
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	/* the message is one line: fold any line break a caller let in */
-	for (p = err->message; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-}
 
 static void *hs_alloc(void *hd, size_t n)
 {
