@@ -76,7 +76,6 @@
 #define WRITE_INTERVAL_MAX_MS 60000
 #define MAX_PAGES 10000
 #define POOL_MAX 16
-#define SLICE_MS 50              /* sleeps are cut in slices to notice an interrupt */
 #define WINDOW_MAX 100000        /* longest write window kept; above it: no limit */
 #define NOTICE_WAIT_MS 5000      /* pacing waits from this long on are announced */
 #define CONNECT_TIMEOUT_S 30L
@@ -97,8 +96,6 @@ static struct {
 
 /* One per curl_lock_data, as CURLSHOPT_LOCKFUNC asks. */
 static pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
-
-static volatile sig_atomic_t interrupt_flag;
 
 /* ---- the session ------------------------------------------------------- */
 
@@ -179,14 +176,6 @@ void hs_pacer_put(struct pacer *p)
 
 /* ---- small helpers ----------------------------------------------------- */
 
-uint64_t hs_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Jitter needs no quality, only independence between threads. */
 static uint32_t jitter_rand(void)
 {
@@ -201,14 +190,6 @@ static uint32_t jitter_rand(void)
 	state ^= state >> 7;
 	state ^= state << 17;
 	return (uint32_t)(state >> 32);
-}
-
-void hs_clock_text(time_t t, char *buf, size_t n)
-{
-	struct tm tm;
-
-	if (!localtime_r(&t, &tm) || strftime(buf, n, "%H:%M:%S", &tm) == 0)
-		snprintf(buf, n, "?");
 }
 
 static bool has_ctl(const char *s)
@@ -289,16 +270,6 @@ static char *hs_escape_segment(void *hd, const char *s)
 }
 
 /* ---- interrupt --------------------------------------------------------- */
-
-void hostsvc_interrupt(void)
-{
-	interrupt_flag = 1; /* async-signal-safe: called from a signal handler */
-}
-
-bool hostsvc_interrupted(void)
-{
-	return interrupt_flag != 0;
-}
 
 /* ---- RFC 8288 Link ------------------------------------------------------ */
 
@@ -1367,42 +1338,6 @@ cleanup:
 }
 
 /* ---- waiting ----------------------------------------------------------- */
-
-/* Sleep @ms in short slices, counting it as waited; EINTERRUPTED if the
- * user interrupts meanwhile. */
-int hs_wait_ms(struct hostsvc *h, uint64_t ms, struct epithet_error *err)
-{
-	uint64_t start = hs_mono_ms(), now = start, slice;
-	struct timespec ts;
-	int rc = 0;
-
-	while (now - start < ms) {
-		if (hostsvc_interrupted()) {
-			rc = EPITHET_EINTERRUPTED;
-			break;
-		}
-		slice = ms - (now - start);
-		if (slice > SLICE_MS)
-			slice = SLICE_MS;
-		ts.tv_sec = (time_t)(slice / 1000);
-		ts.tv_nsec = (long)(slice % 1000) * 1000000L;
-		nanosleep(&ts, NULL);
-		now = hs_mono_ms();
-	}
-	pthread_mutex_lock(&h->lock);
-	h->stats.waited_ms += now - start;
-	pthread_mutex_unlock(&h->lock);
-	if (rc == 0 && hostsvc_interrupted())
-		rc = EPITHET_EINTERRUPTED;
-	if (rc)
-		hs_error_set(err, rc, 0, "interrupted");
-	return rc;
-}
-
-long hs_max_wait_s(const struct hostsvc *h)
-{
-	return h->opt.max_wait_s >= 0 ? h->opt.max_wait_s : 900;
-}
 
 /* Start time of the k-th most recent write (k >= 1, k <= ring_count). */
 static uint64_t ring_recent(const struct pacer *p, size_t k)
