@@ -76,86 +76,12 @@
 #define WRITE_INTERVAL_MAX_MS 60000
 #define MAX_PAGES 10000
 #define WINDOW_MAX 100000        /* longest write window kept; above it: no limit */
-#define NOTICE_WAIT_MS 5000      /* pacing waits from this long on are announced */
 
 /* ---- process-wide state ------------------------------------------------ */
 
 /* ---- the session ------------------------------------------------------- */
 
 static const char *const fast_retry_env = "EPITHET_TEST_FAST_RETRY";
-
-static pthread_mutex_t pacers_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct pacer *pacers;
-
-/* The pacer of (origin, credentials), made on first use with room for the
- * last @cap writes. NULL when out of memory. */
-struct pacer *hs_pacer_get(const char *origin, const unsigned char *id, size_t cap)
-{
-	struct pacer *p;
-
-	pthread_mutex_lock(&pacers_lock);
-	for (p = pacers; p; p = p->next)
-		if (strcmp(p->origin, origin) == 0 && memcmp(p->id, id, CACHE_KEY_LEN) == 0)
-			break;
-	if (p && cap > p->ring_cap) {
-		/* A session that keeps a longer window: start it afresh. */
-		uint64_t *ring = calloc(cap, sizeof(*ring));
-
-		if (!ring) {
-			p = NULL;
-			goto out;
-		}
-		free(p->ring);
-		p->ring = ring;
-		p->ring_cap = cap;
-		p->ring_pos = p->ring_count = 0;
-	}
-	if (!p) {
-		p = calloc(1, sizeof(*p));
-		if (!p)
-			goto out;
-		p->origin = strdup(origin);
-		p->ring = cap ? calloc(cap, sizeof(*p->ring)) : NULL;
-		if (!p->origin || (cap && !p->ring)) {
-			free(p->origin);
-			free(p->ring);
-			free(p);
-			p = NULL;
-			goto out;
-		}
-		p->ring_cap = cap;
-		memcpy(p->id, id, CACHE_KEY_LEN);
-		pthread_mutex_init(&p->write_lock, NULL);
-		p->next = pacers;
-		pacers = p;
-	}
-	p->refs++;
-out:
-	pthread_mutex_unlock(&pacers_lock);
-	return p;
-}
-
-void hs_pacer_put(struct pacer *p)
-{
-	struct pacer **pp;
-
-	if (!p)
-		return;
-	pthread_mutex_lock(&pacers_lock);
-	if (--p->refs == 0) {
-		for (pp = &pacers; *pp; pp = &(*pp)->next) {
-			if (*pp == p) {
-				*pp = p->next;
-				break;
-			}
-		}
-		pthread_mutex_destroy(&p->write_lock);
-		free(p->origin);
-		free(p->ring);
-		free(p);
-	}
-	pthread_mutex_unlock(&pacers_lock);
-}
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -331,75 +257,6 @@ char *hostsvc_link_next(const char *link)
 /* ---- one transfer ------------------------------------------------------ */
 
 /* ---- waiting ----------------------------------------------------------- */
-
-/* Start time of the k-th most recent write (k >= 1, k <= ring_count). */
-static uint64_t ring_recent(const struct pacer *p, size_t k)
-{
-	return p->ring[(p->ring_pos + p->ring_cap - k) % p->ring_cap];
-}
-
-/* Before a write is sent; write_lock held. Keeps the interval since the end
- * of the previous write and the per-minute and per-hour budgets. */
-int hs_pace_write(struct hostsvc *h, struct epithet_error *err)
-{
-	struct pacer *p = h->pacer;
-	uint64_t now, until, t;
-	long interval;
-	const char *why;
-	uint32_t limit;
-	char when[16];
-	int rc;
-
-	for (;;) {
-		now = hs_mono_ms();
-		pthread_mutex_lock(&h->lock);
-		interval = h->write_interval_ms;
-		pthread_mutex_unlock(&h->lock);
-		until = 0;
-		why = NULL;
-		limit = 0;
-		if (p->last_write_ms && interval > 0)
-			until = p->last_write_ms + (uint64_t)interval;
-		if (h->writes_per_minute && p->ring_count >= h->writes_per_minute) {
-			t = ring_recent(p, h->writes_per_minute) + 60000u;
-			if (t > until) {
-				until = t;
-				why = "minute";
-				limit = h->writes_per_minute;
-			}
-		}
-		if (h->writes_per_hour && p->ring_count >= h->writes_per_hour) {
-			t = ring_recent(p, h->writes_per_hour) + 3600000u;
-			if (t > until) {
-				until = t;
-				why = "hour";
-				limit = h->writes_per_hour;
-			}
-		}
-		if (until <= now)
-			break;
-		if (why && until - now > (uint64_t)hs_max_wait_s(h) * 1000u) {
-			hs_clock_text(time(NULL) + (time_t)((until - now + 999) / 1000), when, sizeof(when));
-			hs_error_set(err, EPITHET_ERATELIMIT, 0,
-				     "%" PRIu32 " writes per %s used; the next is allowed at %s, beyond --max-wait of %ld s",
-				     limit, why, when, hs_max_wait_s(h));
-			return EPITHET_ERATELIMIT;
-		}
-		if (why && until - now >= NOTICE_WAIT_MS)
-			hlog(h, EPITHET_LOG_NOTICE, "%" PRIu32 " writes per %s reached; waiting %" PRIu64 " s",
-			     limit, why, (until - now + 999) / 1000);
-		rc = hs_wait_ms(h, until - now, err);
-		if (rc)
-			return rc;
-	}
-	if (p->ring_cap) {
-		p->ring[p->ring_pos] = hs_mono_ms();
-		p->ring_pos = (p->ring_pos + 1) % p->ring_cap;
-		if (p->ring_count < p->ring_cap)
-			p->ring_count++;
-	}
-	return 0;
-}
 
 /* Delay before send number @attempt + 1: 0.5 s, 1 s, 2 s... capped, with
  * equal jitter so that parallel readers do not come back in step. */
