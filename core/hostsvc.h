@@ -7,6 +7,10 @@
  * One hostsvc per plugin session. All HTTP of the process goes through one
  * shared connection pool (curl share: connections, DNS, TLS sessions).
  * Every service is safe to call from several threads.
+ *
+ * The rest of core/ uses this header only. The services live in core/host/,
+ * one room per concern (each file's header says which); core/host/internal.h
+ * is what the rooms share among themselves.
  */
 #ifndef EPITHET_CORE_HOSTSVC_H
 #define EPITHET_CORE_HOSTSVC_H

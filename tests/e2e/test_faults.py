@@ -5,8 +5,9 @@ of rate limit, redirects, and points links at other hosts.
 
 Every test checks the forge's final labels (exactly the intended ones: none
 created twice, none lost), the exit status and the report. Backoff is made
-fast with EPITHET_TEST_FAST_RETRY=1 (core/hostsvc.c); waits the server asks
-for (Retry-After, a rate-limit reset) are real, so the tests give small ones.
+fast with EPITHET_TEST_FAST_RETRY=1 (core/host/ratelimit.c); waits the server
+asks for (Retry-After, a rate-limit reset) are real, so the tests give small
+ones.
 """
 
 import collections

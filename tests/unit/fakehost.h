@@ -30,7 +30,7 @@
  *   X-Total-Count, or a page has no items, or (without X-Total-Count) a page
  *   holds fewer items than the URL's limit= or per_page= asked for.
  * - a next link equal to the page just read fails with EPITHET_EPROTOCOL.
- * These follow core/hostsvc.c.
+ * These follow core/host/paginate.c.
  * The callback sees every page whatever its status; a negative return stops
  * the walk and is returned unchanged. A non-2xx page ends the walk in any
  * case; if the callback accepted it (returned >= 0) that is counted as a

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of core/hostsvc.c that need no HTTP server: token lookup and
- * netrc parsing, path-segment escaping, Link parsing, the checks every
- * request passes before it is sent (dry run, malformed requests), and the
- * transport-failure paths (retries, pacing) against a local port that
- * refuses connections. HTTP exchanges with a server are the e2e suite's.
+ * Unit tests of the host services (core/host/) that need no HTTP server:
+ * token lookup and netrc parsing, path-segment escaping, Link parsing, the
+ * checks every request passes before it is sent (dry run, malformed
+ * requests), and the transport-failure paths (retries, pacing) against a
+ * local port that refuses connections. HTTP exchanges with a server are the
+ * e2e suite's.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,16 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The host services of include/epithet/host.h over libcurl.
- *
- * Connections. Each request runs on a libcurl easy handle taken from a small
- * process-wide pool and given back afterwards; curl_easy_reset() keeps a
- * handle's live connections, so keep-alive and HTTP/2 connections are reused
- * by whichever thread takes the handle next. DNS answers and TLS sessions sit
- * in one process-wide CURLSH with a mutex per kind of data. The connection
- * cache itself is deliberately NOT put in the share: libcurl documents that
- * sharing connections between concurrent threads is unsupported (a known bug,
- * curl issues 4544, 9404, 13840: crashes in the connection cache), and a
- * pool of handles gives the same reuse with none of the risk.
+ * hostsvc.c — the session: struct epithet_host, the table that wires the
+ * services of the other rooms; set_endpoint (the API root, headers, the
+ * token, the write budgets and the pacer); log, alloc, free; the counters.
  *
  * Threading. Any service may be called from several threads at once. Writes
  * (every method but GET and HEAD) with one token to one origin are
@@ -21,65 +13,18 @@
  * write interval are under lock. The endpoint is set from the plugin's open()
  * before any request and only read afterwards, so it needs no lock.
  *
- * Retries. Network errors and 500/502/503/504 are retried with capped
- * exponential backoff and jitter, at most MAX_ATTEMPTS sends in all, and
- * only for idempotent methods (GET, HEAD, PUT, DELETE). A POST or PATCH
- * that got no answer, or a 5xx, may still have been applied: sending it
- * again could create a second label (some forges allow duplicate names), so
- * the failure goes back to the caller (ENETWORK, or the 5xx response that the
- * plugin maps to ESERVER) and the core checks the forge before repeating. The
- * one exception is a failure to resolve or connect, where nothing was sent.
- * A request refused by a rate limit (403/429) was not processed, so it is
- * sent again after the wait whatever its method.
- *
- * Conditional requests. With hostsvc_options.cache, a GET (without
- * EPITHET_HTTP_NO_CACHE) whose answer is in the ETag cache (cache.h) goes
- * with If-None-Match, and a 304 reaches the plugin as the stored 200; every
- * 200 with an ETag is stored. Keys are digests of the credentials and the
- * URL; nothing of a request is stored. A POST flagged EPITHET_HTTP_READ_ONLY
- * (a GraphQL query) is a read: not paced, not refused in a dry run, retried
- * like a GET, and its rate-limit headers (another budget) are not recorded.
- *
- * Test hook: EPITHET_TEST_FAST_RETRY=1 in the environment divides the delays
- * this file chooses itself (retry backoff, the 60 s default wait after a
- * secondary rate limit) by 100, so that end-to-end tests of those paths run
- * in milliseconds. Waits a server asks for (Retry-After, a rate-limit reset)
- * and write pacing are never shortened: tests give small values instead.
+ * Sends nothing itself and reads no token from anywhere (token.c does).
  */
-#include "host/internal.h"
+#include "internal.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <pthread.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <curl/curl.h>
 
 #define WINDOW_MAX 100000        /* longest write window kept; above it: no limit */
 
-/* ---- process-wide state ------------------------------------------------ */
-
-/* ---- the session ------------------------------------------------------- */
-
 static const char *const fast_retry_env = "EPITHET_TEST_FAST_RETRY";
-
-/* ---- small helpers ----------------------------------------------------- */
-
-/* ---- the services with no session state -------------------------------- */
-
-void hs_error_set(struct epithet_error *err, int code, int http_status,
-		  const char *fmt, ...) EPITHET_PRINTF(4, 5);
 
 static void *hs_alloc(void *hd, size_t n)
 {
@@ -110,32 +55,6 @@ static char *hs_escape_segment(void *hd, const char *s)
 	(void)hd;
 	return hostsvc_escape_segment(s);
 }
-
-/* ---- interrupt --------------------------------------------------------- */
-
-/* ---- RFC 8288 Link ------------------------------------------------------ */
-
-/* ---- token lookup ------------------------------------------------------ */
-
-/* ---- URLs -------------------------------------------------------------- */
-
-/* ---- responses --------------------------------------------------------- */
-
-/* ---- the handle pool --------------------------------------------------- */
-
-/* ---- one transfer ------------------------------------------------------ */
-
-/* ---- waiting ----------------------------------------------------------- */
-
-/* ---- rate limits ------------------------------------------------------- */
-
-/* ---- the policy loop --------------------------------------------------- */
-
-/* ---- http() and http_paginate() ---------------------------------------- */
-
-/* ---- the conditional-request cache (cache.h) ---------------------------- */
-
-/* ---- set_endpoint ------------------------------------------------------ */
 
 static void free_strv(char **v)
 {
@@ -269,8 +188,6 @@ cleanup:
 	free(host);
 	return rc;
 }
-
-/* ---- the session ------------------------------------------------------- */
 
 struct hostsvc *hostsvc_new(const struct hostsvc_options *opt)
 {
