@@ -259,7 +259,7 @@ static bool check_forge_text(struct ctx *c, const struct node *at, const char *w
 }
 
 void check_length(struct ctx *c, unsigned line, unsigned col, const char *what, const char *s,
-			 unsigned max)
+		  unsigned max)
 {
 	size_t n = names_codepoints(s);
 
