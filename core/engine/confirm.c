@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Confirmation: whether a run may go on to apply. Destructive changes need
- * --yes or an answer on a terminal; a plan larger than the rate-limit budget
- * is refused up front. Changes nothing.
+ * Confirmation: whether a run may go on to apply. Destructive changes, the
+ * changes of an undo and a plan larger than the remaining rate-limit budget
+ * need --yes or a "y" on a terminal; off a terminal they are refused.
+ * Changes nothing.
  */
 #include "internal.h"
 
