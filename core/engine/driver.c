@@ -10,11 +10,9 @@
 #include "internal.h"
 
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "labelsfile.h"
 #include "log.h"
 #include "output.h"
@@ -34,7 +32,6 @@ bool run_stopping(void)
 {
 	return got_signal != 0 || hostsvc_interrupted();
 }
-
 
 /* ---- list and export ---- */
 
@@ -275,7 +272,6 @@ out:
 	strpool_clear();
 	return status;
 }
-
 
 /* ---- plugins ---- */
 

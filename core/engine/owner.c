@@ -58,7 +58,6 @@ void add_owner_labels(struct target_run *tr)
 	free(owner.read_error);
 }
 
-
 /*
  * org_labels: an owner-level label created (or renamed into) where repos
  * already have a repo label of that name would make the duplicate SPEC 4 asks

@@ -6,7 +6,6 @@
  */
 #include "internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -37,8 +36,6 @@ void plan_all(struct run *run, const struct desired *want)
 		}
 	}
 }
-
-
 
 void plan_totals(const struct run *run, struct totals *t)
 {

@@ -62,7 +62,6 @@ int collect_label(const struct epithet_label *l, void *payload)
 	return 0;
 }
 
-
 /* ---- reading labels, in parallel ---- */
 
 /* Repos per list_labels_many call (EPITHET_CAP_BATCH_READ). */

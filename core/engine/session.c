@@ -7,7 +7,6 @@
 #include "internal.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "log.h"
 #include "util.h"

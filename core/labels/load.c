@@ -7,17 +7,16 @@
  */
 #include "lf.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <unistr.h>
-
-#include "names.h"
 
 /* ---- loading ---- */
 

@@ -7,10 +7,9 @@
  */
 #include "lf.h"
 
-#include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

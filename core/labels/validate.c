@@ -8,15 +8,11 @@
  */
 #include "lf.h"
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include <unistr.h>
 
 #include "config.h"
 #include "names.h"

@@ -7,10 +7,7 @@
  */
 #include "lf.h"
 
-#include <errno.h>
 #include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
