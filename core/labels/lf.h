@@ -5,6 +5,17 @@
  * it was written at), the context that collects diagnostics (struct ctx), and
  * the functions one room calls in another. The public interface is
  * core/labelsfile.h.
+ *
+ * Both formats are first turned into one small tree (struct node) in which
+ * every value carries the line and column it was written at; a single
+ * validator then walks that tree. So the two formats accept exactly the same
+ * files and every message can say where the problem is, which json-c alone
+ * cannot (it keeps no positions): json-c checks the JSON syntax and decodes
+ * the strings, and a short scanner over the already-checked text records
+ * where each value starts.
+ *
+ * Nothing is kept from an invalid file: every problem is collected (not just
+ * the first) and the caller gets either a complete desired set or nothing.
  */
 #ifndef EPITHET_CORE_LABELS_LF_H
 #define EPITHET_CORE_LABELS_LF_H
