@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The journal of journal.h: writing an entry (one write, fsync'd) before
+ * each change and its outcome after, finding and reading journals back for
+ * `undo`. Knows no forge and sends no request.
+ */
 #include "journal.h"
 
 #include <dirent.h>

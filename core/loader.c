@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * Finding, checking and dlopen'ing forge plugins (loader.h). Never calls a
+ * plugin method beyond its entry point: sessions are the engine's.
+ */
 #include "loader.h"
 
 #include <dirent.h>

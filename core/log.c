@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * Diagnostics on stderr (log.h): levels, progress lines, one line written
+ * whole. Never prints results: those are output.c's, on stdout.
+ */
 #include "log.h"
 
 #include <pthread.h>

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The process entry point: allocator tuning, then the command line
+ * (cli.c). Nothing else belongs here.
+ */
 #if defined(__GLIBC__) || defined(__linux__)
 #include <malloc.h>
 #endif

@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * What a run shows the user (output.h): plans, progress, results, list,
+ * export and plugins, human or JSON, on stdout. Decides nothing about the
+ * run: it renders struct run as the engine left it.
+ */
 #include "output.h"
 
 #include <errno.h>
@@ -7,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "status.h"
 #include "config.h"
 #include "labelsfile.h"
 #include "log.h"

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The planner of plan.h: desired labels against a repo's labels into the
+ * ordered changes. Pure: no I/O, no allocation it does not hand back.
+ */
 #include "plan.h"
 
 #include <stdlib.h>

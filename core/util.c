@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The small helpers of util.h: allocation that aborts out of memory,
+ * string vectors, the growable buffer, globs. Knows nothing of labels.
+ */
 #include "util.h"
 
 #include <fnmatch.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Labels files (core/labelsfile.c): every accepted form, the bad-file corpus
+ * Labels files (core/labels/, interface core/labelsfile.h): every accepted form, the bad-file corpus
  * under tests/data/labels-bad (each problem with its exact line and column),
  * and the export round trip.
  */

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Applying the plans: each op through the plugin, its journal entry
+ * written before the change and marked done after it, a failed write
+ * checked against the forge (did it land after all?), and the rest of a repo
+ * or the run skipped after errors that doom it. Plans nothing.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "names.h"
+#include "output.h"
+#include "util.h"
+
+/* ---- applying ---- */
+
+static void op_fail(struct op_run *orun, int code, const struct epithet_error *err, const char *what)
+{
+	orun->state = OPST_FAILED;
+	orun->code = code;
+	free(orun->error);
+	orun->error = xstrdup(err && err->message[0] ? err->message : what);
+}
+
+static void want_label_of(const struct op *op, struct epithet_label *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->struct_size = sizeof(*out);
+	out->fields = op->fields;
+	out->name = op->name;
+	out->color = op->color;
+	out->description = op->description;
+	out->flags = op->flags;
+	out->issues = -1;
+	out->pulls = -1;
+}
+
+/* Is the label now on the forge as @op meant to create it? Used when a
+ * create's outcome is unknown (the request may have been applied). */
+static bool create_landed(struct target_run *tr, struct repo_run *r, const struct op *op)
+{
+	struct repo_run probe = {0};
+	struct epithet_error err = {0};
+	char *key = names_key(op->name);
+	bool found = false;
+
+	if (tr->plugin->forge->list_labels(tr->session, r->owner, r->name, collect_label, &probe,
+					   &err) == 0) {
+		for (size_t i = 0; i < probe.n_labels; i++)
+			if (key && strcmp(probe.labels[i].key, key) == 0)
+				found = true;
+	}
+	for (size_t i = 0; i < probe.n_labels; i++)
+		label_finish(&probe.labels[i]);
+	free(probe.labels);
+	free(key);
+	return found;
+}
+
+/* Is the label now on the forge as the update @op makes it? Used when an
+ * update's outcome is unknown: a rename that landed cannot be sent again
+ * (the old name is gone), so look before repeating. */
+static bool update_landed(struct target_run *tr, struct repo_run *r, const struct op *op)
+{
+	struct repo_run probe = {0};
+	struct epithet_error err = {0};
+	const char *name = (op->fields & EPITHET_FIELD_NAME) && op->name ? op->name : op->cur->name;
+	char *key = names_key(name);
+	bool found = false;
+
+	if (tr->plugin->forge->list_labels(tr->session, r->owner, r->name, collect_label, &probe,
+					   &err) == 0) {
+		for (size_t i = 0; i < probe.n_labels && !found; i++) {
+			const struct label *l = &probe.labels[i];
+			const char *d = l->description ? l->description : "";
+
+			if (!key || strcmp(l->key, key) != 0)
+				continue;
+			found = (!(op->fields & EPITHET_FIELD_NAME) || strcmp(l->name, name) == 0) &&
+				(!(op->fields & EPITHET_FIELD_COLOR) || !op->color ||
+				 (l->color && strcmp(l->color, op->color) == 0)) &&
+				(!(op->fields & EPITHET_FIELD_DESCRIPTION) ||
+				 strcmp(d, op->description ? op->description : "") == 0) &&
+				(!(op->fields & EPITHET_FIELD_EXCLUSIVE) ||
+				 !((l->flags ^ op->flags) & EPITHET_LABEL_EXCLUSIVE)) &&
+				(!(op->fields & EPITHET_FIELD_ARCHIVED) ||
+				 !((l->flags ^ op->flags) & EPITHET_LABEL_ARCHIVED));
+		}
+	}
+	for (size_t i = 0; i < probe.n_labels; i++)
+		label_finish(&probe.labels[i]);
+	free(probe.labels);
+	free(key);
+	return found;
+}
+
+static int apply_op(struct target_run *tr, struct repo_run *r, const struct op *op,
+		    struct op_run *orun)
+{
+	const struct epithet_forge *f = tr->plugin->forge;
+	struct epithet_error err = {0};
+	struct epithet_label cur, want;
+	int rc = 0;
+
+	want_label_of(op, &want);
+	if (op->cur)
+		to_epithet_label(op->cur, &cur);
+	switch (op->kind) {
+	case OP_CREATE:
+		rc = f->create_label(tr->session, r->owner, r->name, &want, &err);
+		if (rc == EPITHET_ENETWORK || rc == EPITHET_ESERVER) {
+			/* The create may have happened: look before repeating,
+			 * so that a forge allowing duplicate names never gets two. */
+			if (create_landed(tr, r, op)) {
+				rc = 0;
+			} else {
+				memset(&err, 0, sizeof(err));
+				rc = f->create_label(tr->session, r->owner, r->name, &want, &err);
+			}
+		}
+		/* A label recreated by undo goes back on the issues that had it. */
+		for (size_t i = 0; rc == 0 && orun->items.known && i < orun->items.n; i++) {
+			struct epithet_label made = want;
+
+			if (!EPITHET_HAS_METHOD(struct epithet_forge, f, add_label)) {
+				rc = EPITHET_ENOTSUPPORTED;
+				snprintf(err.message, sizeof(err.message),
+					 "created, but this forge cannot put it back on its issues");
+				break;
+			}
+			rc = f->add_label(tr->session, r->owner, r->name, orun->items.v[i].number,
+					  &made, &err);
+		}
+		break;
+	case OP_UPDATE:
+	case OP_RENAME:
+	case OP_ARCHIVE:
+		rc = f->update_label(tr->session, r->owner, r->name, &cur, &want, &err);
+		if (rc == EPITHET_ENETWORK || rc == EPITHET_ESERVER) {
+			/* The update may have happened: look, then repeat only if not. */
+			if (update_landed(tr, r, op)) {
+				rc = 0;
+			} else {
+				memset(&err, 0, sizeof(err));
+				rc = f->update_label(tr->session, r->owner, r->name, &cur, &want, &err);
+			}
+		}
+		break;
+	case OP_DELETE:
+		rc = f->delete_label(tr->session, r->owner, r->name, &cur, &err);
+		if (rc == EPITHET_ENOTFOUND)
+			rc = 0; /* already gone: what was asked is true */
+		break;
+	case OP_MERGE: {
+		struct epithet_label into = {.struct_size = sizeof(into)};
+
+		into.fields = EPITHET_FIELD_NAME;
+		into.name = op->into;
+		into.id = op->into_cur ? op->into_cur->id : NULL;
+		into.issues = into.pulls = -1;
+		if (!orun->items.known) {
+			rc = EPITHET_ENOTSUPPORTED;
+			snprintf(err.message, sizeof(err.message),
+				 "cannot tell which issues carry '%s'; not merged", op->cur->name);
+			break;
+		}
+		for (size_t i = 0; i < orun->items.n && rc == 0; i++) {
+			if (run_stopping()) {
+				rc = EPITHET_EINTERRUPTED;
+				snprintf(err.message, sizeof(err.message), "interrupted");
+				break;
+			}
+			rc = f->add_label(tr->session, r->owner, r->name, orun->items.v[i].number,
+					  &into, &err);
+		}
+		/* The alias is deleted only once every issue carries the label:
+		 * a failure half-way leaves both, never an unlabelled issue. */
+		if (rc == 0) {
+			rc = f->delete_label(tr->session, r->owner, r->name, &cur, &err);
+			if (rc == EPITHET_ENOTFOUND)
+				rc = 0;
+		}
+		break;
+	}
+	case OP_NOTICE:
+		return 0;
+	}
+	if (rc != 0)
+		op_fail(orun, rc, &err, "failed");
+	else
+		orun->state = OPST_DONE;
+	return rc;
+}
+
+/* Errors after which the rest of a repo (or the run) is not attempted. */
+static bool fatal_for_repo(int rc)
+{
+	return rc == EPITHET_EAUTH || rc == EPITHET_EFORBIDDEN || rc == EPITHET_ERATELIMIT ||
+	       rc == EPITHET_EINTERRUPTED;
+}
+
+void apply_all(struct run *run, struct journal *j)
+{
+	bool stop_all = false;
+	size_t applied = 0, total = 0;
+
+	for (size_t i = 0; i < run->n_targets; i++)
+		for (size_t jr = 0; jr < run->targets[i].n_repos; jr++)
+			total += plan_changes(&run->targets[i].repos[jr].plan);
+
+	for (size_t i = 0; i < run->n_targets; i++) {
+		struct target_run *tr = &run->targets[i];
+
+		for (size_t jr = 0; jr < tr->n_repos && !tr->code; jr++) {
+			struct repo_run *r = &tr->repos[jr];
+			bool stop_repo = false;
+
+			for (size_t k = 0; k < r->plan.n; k++) {
+				const struct op *op = &r->plan.ops[k];
+				struct op_run *orun = &r->ops[k];
+				long seq;
+				int rc;
+
+				if (op->kind == OP_NOTICE)
+					continue;
+				if (stop_all || stop_repo || run_stopping()) {
+					orun->state = OPST_SKIPPED;
+					continue;
+				}
+				seq = journal_intent(j, tr, r, op, orun);
+				rc = apply_op(tr, r, op, orun);
+				journal_done(j, seq, rc);
+				output_progress(run, tr, r, op, orun);
+				log_progress("applying: %zu/%zu changes", ++applied, total);
+				if (rc == EPITHET_ERATELIMIT || rc == EPITHET_EINTERRUPTED)
+					stop_all = true;
+				else if (fatal_for_repo(rc))
+					stop_repo = true;
+			}
+		}
+	}
+	log_progress_done();
+	if (run_stopping())
+		run->interrupted = true;
+}
+

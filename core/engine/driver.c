@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The run driver: engine_run (ensure, delete, rename, sync, plan, copy,
+ * list, export) and engine_plugins, in order: load the plugins, check the
+ * labels against their limits, open the targets, select and read, plan,
+ * show, confirm, apply, report; and the exit status that sums it up. Each
+ * step is done in its own room; this one only orders them. Also the signal
+ * that stops a run at the next request boundary.
+ */
+#include "internal.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "labelsfile.h"
+#include "log.h"
+#include "output.h"
+#include "status.h"
+#include "strpool.h"
+#include "util.h"
+
+static volatile sig_atomic_t got_signal;
+
+void engine_signal(int sig)
+{
+	got_signal = sig;
+	hostsvc_interrupt();
+}
+
+bool run_stopping(void)
+{
+	return got_signal != 0 || hostsvc_interrupted();
+}
+
+/* ---- list and export ---- */
+
+static void build_copy_desired(const struct repo_run *src, struct desired *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->labels = xcalloc(src->n_labels ? src->n_labels : 1, sizeof(*d->labels));
+	for (size_t i = 0; i < src->n_labels; i++) {
+		const struct label *l = &src->labels[i];
+		struct want_label *w = &d->labels[d->n_labels++];
+
+		w->name = xstrdup(l->name);
+		w->key = xstrdup(l->key);
+		w->color = xstrdup(l->color);
+		w->has_description = true;
+		w->description = xstrdup(l->description ? l->description : "");
+		/* the source's scoped state too, like its description (forges
+		 * without scoped labels never set the flag, and ignore it) */
+		w->exclusive = (l->flags & EPITHET_LABEL_EXCLUSIVE) ? 1 : 0;
+	}
+}
+
+/* ---- the run ---- */
+
+static int exit_status(const struct run *run, const struct totals *t)
+{
+	bool auth = false, failed = false, usage = false, bad = false;
+
+	if (run->interrupted || got_signal)
+		return got_signal == SIGTERM ? EXIT_SIGTERM : EXIT_SIGINT;
+	for (size_t i = 0; i < run->n_targets; i++) {
+		auth |= run->targets[i].no_access;
+		usage |= run->targets[i].usage_error;
+		bad |= run->targets[i].bad_value;
+		failed |= run->targets[i].code != 0;
+	}
+	if (usage)
+		return EXIT_USAGE;
+	if (bad)
+		return EXIT_DATAERR;
+	if (auth)
+		return EXIT_NOPERM;
+	if (failed || t->failed_repos || run->refused)
+		return EXIT_FAILED;
+	if ((run->opt->dry_run || run->opt->cmd == CMD_PLAN) && t->changes)
+		return EXIT_CHANGES;
+	return EXIT_OK;
+}
+
+int load_plugins(struct run *run, const struct desired *want)
+{
+	struct lf_diags diags = {0};
+	int bad = 0;
+
+	for (size_t i = 0; i < run->n_targets; i++) {
+		struct target_run *tr = &run->targets[i];
+		const struct epithet_forge *f;
+		char msg[1024];
+
+		tr->plugin = loader_load(tr->t->forge, msg, sizeof(msg));
+		if (!tr->plugin) {
+			log_error("%s", msg);
+			return EXIT_UNAVAILABLE;
+		}
+		f = tr->plugin->forge;
+		/* Each forge's limits are checked once, however many targets use it. */
+		for (size_t k = 0; k < i && want; k++)
+			if (run->targets[k].plugin->forge == f)
+				goto checked;
+		if (want && run->opt->config_path &&
+		    (run->opt->cmd == CMD_SYNC || run->opt->cmd == CMD_PLAN)) {
+			/* The labels came from the file: read it again with the
+			 * forge's limits, so that a value too long is reported
+			 * where it is (the line and column of the value). */
+			struct lf_limits lim = {f->name_max, f->description_max};
+			struct desired again = {0};
+
+			bad |= lf_load(run->opt->config_path, &lim, &again, &diags) != 0;
+			desired_finish(&again);
+		} else if (want) {
+			/* The labels came from the command (with -c, the file
+			 * only brings targets): do not blame the file. */
+			struct lf_limits lim = {f->name_max, f->description_max};
+
+			bad |= lf_check_limits("command line", want, &lim, &diags) != 0;
+		}
+checked:;
+	}
+	if (bad) {
+		for (size_t i = 0; i < diags.n; i++) {
+			char *m = lf_diag_format(&diags.v[i]);
+
+			log_error("%s", m);
+			free(m);
+		}
+		lf_diags_finish(&diags);
+		return EXIT_DATAERR;
+	}
+	lf_diags_finish(&diags);
+	return 0;
+}
+
+/* Notices about fields a forge ignores: said once per forge, not per repo. */
+static void capability_notices(const struct run *run, const struct desired *want)
+{
+	for (size_t i = 0; i < run->n_targets; i++) {
+		const struct epithet_forge *f = run->targets[i].plugin->forge;
+		bool excl = false, desc = false, seen = false;
+
+		for (size_t k = 0; k < i; k++)
+			seen |= run->targets[k].plugin->forge == f;
+		if (seen)
+			continue;
+		for (size_t k = 0; k < want->n_labels; k++) {
+			excl |= want->labels[k].exclusive > 0;
+			desc |= want->labels[k].has_description && want->labels[k].description &&
+				*want->labels[k].description;
+		}
+		if (excl && !(f->capabilities & EPITHET_CAP_EXCLUSIVE))
+			log_notice("forge '%s' has no exclusive (scoped) labels: 'exclusive' is ignored there",
+				   f->name);
+		if (desc && !(f->capabilities & EPITHET_CAP_DESCRIPTION))
+			log_notice("forge '%s' has no label descriptions: they are ignored there", f->name);
+	}
+}
+
+/*
+ * The end every changing command shares: show the plan, stop there on a dry
+ * run (or when nothing is to change), ask, open the journal, apply, report.
+ * *nothing_left (optional) says the plan was empty and nothing failed.
+ * Returns the exit status.
+ */
+int show_and_apply(struct run *run, const char *journal_cmd, bool dry_run,
+		   bool *nothing_left)
+{
+	struct journal *j;
+	struct totals t;
+	char msg[512];
+
+	plan_totals(run, &t);
+	output_plan(run);
+	if (nothing_left)
+		*nothing_left = t.changes == 0 && !t.failed_repos && !run_stopping();
+	if (dry_run || t.changes == 0 || run_stopping() || !confirm_changes(run, &t)) {
+		output_result(run);
+		return exit_status(run, &t);
+	}
+	j = journal_create(journal_cmd, &run->journal_path, msg, sizeof(msg));
+	if (!j) {
+		log_error("%s; nothing was changed (without a journal no change could be undone)",
+			  msg);
+		return EXIT_FAILED;
+	}
+	run->applied = true;
+	apply_all(run, j);
+	journal_close(j);
+	plan_totals(run, &t);
+	output_result(run);
+	return exit_status(run, &t);
+}
+
+int engine_run(const struct run_options *o, const struct desired *want_in,
+	       struct target *targets, size_t n_targets)
+{
+	struct run run = {.opt = o, .want = want_in};
+	struct desired copied = {0};
+	const struct desired *want = want_in;
+	struct totals t;
+	int status;
+	bool reads_only = o->cmd == CMD_LIST || o->cmd == CMD_EXPORT;
+
+	run.n_targets = n_targets;
+	run.targets = xcalloc(n_targets ? n_targets : 1, sizeof(*run.targets));
+	for (size_t i = 0; i < n_targets; i++)
+		run.targets[i].t = &targets[i];
+
+	status = load_plugins(&run, reads_only || o->cmd == CMD_COPY ? NULL : want);
+	if (status)
+		goto out;
+	if (!reads_only && o->cmd != CMD_COPY)
+		capability_notices(&run, want);
+
+	for (size_t i = 0; i < n_targets && !run_stopping(); i++) {
+		struct target_run *tr = &run.targets[i];
+
+		if (open_target(&run, tr) != 0)
+			continue;
+		if (o->cmd == CMD_COPY && !copied.labels) {
+			struct repo_run src = {0};
+			char *owner = xstrdup(o->copy_from), *name = strchr(owner, '/');
+
+			*name++ = '\0';
+			src.owner = owner;
+			src.name = xstrdup(name);
+			src.full = xstrdup(o->copy_from);
+			read_one(tr, &src);
+			if (src.read_code) {
+				log_error("cannot read the labels of %s: %s", o->copy_from,
+					  src.read_error);
+				status = src.read_code == EPITHET_EAUTH ? EXIT_NOPERM : EXIT_FAILED;
+			} else {
+				build_copy_desired(&src, &copied);
+				want = &copied;
+				run.want = want;
+			}
+			for (size_t k = 0; k < src.n_labels; k++)
+				label_finish(&src.labels[k]);
+			free(src.labels);
+			free(src.owner);
+			free(src.name);
+			free(src.full);
+			free(src.read_error);
+			if (status)
+				goto out;
+		}
+		if (select_repos(tr) != 0)
+			continue;
+		read_labels(tr, o->jobs > 0 ? o->jobs : 4);
+		if (!reads_only)
+			add_owner_labels(tr);
+	}
+
+	if (reads_only) {
+		status = o->cmd == CMD_LIST ? output_list(&run) : output_export(&run);
+		plan_totals(&run, &t);
+		if (!status)
+			status = exit_status(&run, &t);
+		goto out;
+	}
+
+	plan_all(&run, want);
+	for (size_t i = 0; i < run.n_targets; i++)
+		check_owner_duplicates(&run.targets[i], o->jobs > 0 ? o->jobs : 4);
+	status = show_and_apply(&run, o->cmd_name, o->dry_run || o->cmd == CMD_PLAN, NULL);
+out:
+	desired_finish(&copied);
+	free_run(&run);
+	strpool_clear();
+	return status;
+}
+
+/* ---- plugins ---- */
+
+int engine_plugins(const struct run_options *o)
+{
+	struct plugin_entry *v = NULL;
+	size_t n = 0;
+	int rc;
+
+	loader_scan(&v, &n);
+	rc = output_plugins(o, v, n);
+	loader_scan_free(v, n);
+	return rc;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the rooms of core/engine/ share, and nothing outside them includes:
+ * the functions one step of a run calls in another, and the figures a plan
+ * adds up to. The engine's interface is core/engine.h.
+ */
+#ifndef EPITHET_CORE_ENGINE_INTERNAL_H
+#define EPITHET_CORE_ENGINE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "journal.h"
+
+/* The end of the 1.0 structs a plugin hands to callbacks: a 1.0 plugin's are
+ * this long, a shorter one is refused. */
+#define LABEL_V1_SIZE (offsetof(struct epithet_label, pulls) + sizeof(int64_t))
+#define REPO_V1_SIZE (offsetof(struct epithet_repo, id) + sizeof(const char *))
+
+/* What the plans of a run add up to (counted by plan_totals). */
+struct totals {
+	size_t by_kind[OP_NOTICE + 1];
+	size_t changes;
+	size_t destructive;
+	size_t repos_changed;
+	size_t repos;
+	size_t failed_ops;
+	size_t failed_repos;
+	size_t done;
+};
+
+/* apply.c: applying the plans, each change journalled first. */
+void apply_all(struct run *run, struct journal *j);
+
+/* confirm.c: asking before destructive changes. */
+bool confirm_changes(struct run *run, const struct totals *t);
+
+/* driver.c: the run itself. */
+bool run_stopping(void);
+int load_plugins(struct run *run, const struct desired *want);
+int show_and_apply(struct run *run, const char *journal_cmd, bool dry_run,
+		   bool *nothing_left);
+
+/* items.c: the issues and pull requests carrying a label. */
+void to_epithet_label(const struct label *l, struct epithet_label *out);
+void find_items(struct target_run *tr, struct repo_run *r);
+
+/* owner.c: owner-level labels beside the repos' own. */
+void add_owner_labels(struct target_run *tr);
+void check_owner_duplicates(struct target_run *tr, int jobs);
+
+/* planning.c: a plan per repo, and what the plans add up to. */
+void plan_all(struct run *run, const struct desired *want);
+void plan_totals(const struct run *run, struct totals *t);
+
+/* read.c: reading the repos' labels (in parallel, in batches). */
+void label_finish(struct label *l);
+int collect_label(const struct epithet_label *l, void *payload);
+void read_one(struct target_run *tr, struct repo_run *r);
+void read_labels(struct target_run *tr, int jobs);
+
+/* select.c: the repos a target names. */
+void add_repo(struct target_run *tr, size_t *cap, const char *owner, const char *name,
+	      uint32_t flags, const char *const *topics, size_t n_topics);
+void target_fail(struct target_run *tr, int code, const char *what, const struct epithet_error *err);
+int select_repos(struct target_run *tr);
+int select_repo_list(struct target_run *tr);
+
+/* session.c: a target's session, and freeing a run. */
+int open_target(struct run *run, struct target_run *tr);
+void repos_free(struct repo_run *repos, size_t n);
+void free_run(struct run *run);
+
+#endif

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Owner-level labels: adding the owner's labels to each repo's set so the
+ * planner sees names shared with them, and reporting a planned owner label
+ * that repos already have as a repo label (a duplicate reported, never
+ * resolved). Changes nothing on the forge itself.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "names.h"
+#include "util.h"
+
+/*
+ * On forges with owner-level labels, a repo also shows its owner's labels,
+ * and a repo label may share a name with one (names are not unique there).
+ * When the target manages repo labels, each repo's set gets the owner's
+ * labels flagged EPITHET_LABEL_OWNER, so that the planner reports such
+ * duplicates and never creates a repo label shadowing an owner label. One
+ * extra read per target.
+ */
+void add_owner_labels(struct target_run *tr)
+{
+	struct repo_run owner = {0};
+
+	if (tr->code || tr->t->org_labels || !tr->owner ||
+	    !(tr->plugin->forge->capabilities & EPITHET_CAP_ORG_LABELS))
+		return;
+	owner.owner = tr->owner;
+	read_one(tr, &owner);
+	if (owner.read_code) {
+		log_warn("%s: cannot read the owner-level labels: %s", tr->owner, owner.read_error);
+	} else {
+		for (size_t j = 0; j < tr->n_repos; j++) {
+			struct repo_run *r = &tr->repos[j];
+
+			for (size_t k = 0; k < owner.n_labels && !r->read_code; k++) {
+				struct label *l;
+
+				grow(&r->labels, &r->cap_labels, r->n_labels + 1, sizeof(*r->labels));
+				l = &r->labels[r->n_labels++];
+				*l = owner.labels[k];
+				l->name = xstrdup(l->name);
+				l->color = xstrdup(l->color);
+				l->description = xstrdup(l->description);
+				l->id = xstrdup(l->id);
+				l->key = xstrdup(l->key);
+				l->flags |= EPITHET_LABEL_OWNER;
+			}
+		}
+	}
+	for (size_t k = 0; k < owner.n_labels; k++)
+		label_finish(&owner.labels[k]);
+	free(owner.labels);
+	free(owner.read_error);
+}
+
+/*
+ * org_labels: an owner-level label created (or renamed into) where repos
+ * already have a repo label of that name would make the duplicate SPEC 4 asks
+ * to report, never to pick between. Only when the owner's plan would add a
+ * name are the repos read (a normal run's reads); such an op becomes a
+ * notice naming the repos.
+ */
+void check_owner_duplicates(struct target_run *tr, int jobs)
+{
+	struct target_run scan;
+	struct repo_run *owner;
+	bool adds = false;
+
+	if (tr->code || !tr->t->org_labels || tr->n_repos != 1 || tr->repos[0].name)
+		return;
+	owner = &tr->repos[0];
+	for (size_t k = 0; k < owner->plan.n; k++)
+		adds |= owner->plan.ops[k].kind == OP_CREATE ||
+			(owner->plan.ops[k].kind == OP_RENAME && owner->plan.ops[k].name);
+	if (!adds)
+		return;
+	scan = *tr;
+	scan.repos = NULL;
+	scan.n_repos = 0;
+	scan.error = NULL;
+	if (select_repo_list(&scan) != 0) {
+		log_warn("%s: cannot list the repos to check for repo labels an owner label would "
+			 "duplicate: %s", tr->owner, scan.error ? scan.error : "failed");
+		free(scan.error);
+		return;
+	}
+	read_labels(&scan, jobs);
+	for (size_t k = 0; k < owner->plan.n; k++) {
+		struct op *op = &owner->plan.ops[k];
+		char *key;
+		struct strbuf where = {0};
+		size_t hits = 0;
+
+		if (!(op->kind == OP_CREATE || op->kind == OP_RENAME) || !op->name)
+			continue;
+		key = names_key(op->name);
+		for (size_t j = 0; j < scan.n_repos && key; j++) {
+			const struct repo_run *r = &scan.repos[j];
+			bool has = false;
+
+			for (size_t m = 0; m < r->n_labels && !has; m++)
+				has = strcmp(r->labels[m].key, key) == 0;
+			if (has && hits++ < 3)
+				sb_addf(&where, "%s%s", where.len ? ", " : "", r->full);
+		}
+		if (hits) {
+			char *why = xasprintf("%s: %zu repo%s already have a repo label of this name "
+					      "(%s%s); an owner label would duplicate it, so it is left "
+					      "alone (remove or rename the repo labels first)",
+					      op->name, hits, hits == 1 ? "" : "s", where.s,
+					      hits > 3 ? ", ..." : "");
+
+			free(op->why);
+			op->why = why;
+			op->kind = OP_NOTICE;
+			op->destructive = false;
+		}
+		for (size_t j = 0; j < scan.n_repos && !hits; j++)
+			if (scan.repos[j].read_code)
+				log_warn("%s: cannot check for a repo label '%s' would duplicate: %s",
+					 scan.repos[j].full, op->name, scan.repos[j].read_error);
+		sb_finish(&where);
+		free(key);
+	}
+	repos_free(scan.repos, scan.n_repos);
+	free(scan.error);
+}
+

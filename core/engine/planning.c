@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Planning every repo of a run with the planner (core/plan.c), and adding
+ * the plans up (struct totals) for the report, the confirmation and the
+ * exit status. Reads and writes nothing on the forge.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+#include "util.h"
+
+/* ---- planning ---- */
+
+void plan_all(struct run *run, const struct desired *want)
+{
+	for (size_t i = 0; i < run->n_targets; i++) {
+		struct target_run *tr = &run->targets[i];
+		struct plan_opts po = {
+			.caps = tr->plugin ? tr->plugin->forge->capabilities : 0,
+			.prune = run->opt->prune,
+			.prune_archive = run->opt->prune_archive,
+			.default_color = "ededed",
+		};
+
+		if (tr->code)
+			continue;
+		for (size_t j = 0; j < tr->n_repos; j++) {
+			struct repo_run *r = &tr->repos[j];
+
+			if (r->read_code || r->read_only)
+				continue;
+			plan_repo(want, r->labels, r->n_labels, &po, &r->plan);
+			r->ops = xcalloc(r->plan.n ? r->plan.n : 1, sizeof(*r->ops));
+			find_items(tr, r);
+		}
+	}
+}
+
+void plan_totals(const struct run *run, struct totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < run->n_targets; i++) {
+		const struct target_run *tr = &run->targets[i];
+
+		for (size_t j = 0; j < tr->n_repos; j++) {
+			const struct repo_run *r = &tr->repos[j];
+			bool failed = r->read_code != 0;
+
+			t->repos++;
+			if (plan_changes(&r->plan))
+				t->repos_changed++;
+			for (size_t k = 0; k < r->plan.n; k++) {
+				t->by_kind[r->plan.ops[k].kind]++;
+				if (r->plan.ops[k].kind != OP_NOTICE)
+					t->changes++;
+				t->destructive += r->plan.ops[k].destructive;
+				if (r->ops && r->ops[k].state == OPST_FAILED) {
+					t->failed_ops++;
+					failed = true;
+				}
+				if (r->ops && r->ops[k].state == OPST_DONE)
+					t->done++;
+			}
+			t->failed_repos += failed;
+		}
+	}
+}
+

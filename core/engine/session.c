@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A target's session: opening it through its plugin over a fresh set of
+ * host services (with the target's token), closing it, and freeing every
+ * repo and target of a run. Selects, reads and writes nothing.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+
+#include "log.h"
+#include "util.h"
+
+/* ---- sessions ---- */
+
+int open_target(struct run *run, struct target_run *tr)
+{
+	const struct run_options *o = run->opt;
+	const struct epithet_forge *f = tr->plugin->forge;
+	struct epithet_forge_config cfg = {.struct_size = sizeof(cfg)};
+	struct epithet_error err = {0};
+	int rc;
+
+	tr->hopt = o->host;
+	tr->hopt.plugin_name = f->name;
+	tr->hopt.target_token_env = tr->t->token_env;
+	/* conditional GETs: a repeated run of an unchanged org costs ~nothing */
+	tr->hopt.cache = true;
+	tr->hopt.dry_run = o->dry_run || o->cmd == CMD_PLAN || o->cmd == CMD_LIST ||
+			   o->cmd == CMD_EXPORT;
+	tr->hs = hostsvc_new(&tr->hopt);
+	if (!tr->hs) {
+		tr->code = EPITHET_ENOMEM;
+		tr->error = xstrdup("out of memory");
+		return -1;
+	}
+	cfg.url = tr->t->url;
+	cfg.api_url = tr->t->api_url;
+	cfg.owner = tr->t->org;
+	cfg.flags = (tr->t->org_labels ? EPITHET_CONFIG_ORG_LABELS : 0) |
+		    (tr->hopt.dry_run ? EPITHET_CONFIG_DRY_RUN : 0);
+	tr->info.struct_size = sizeof(tr->info);
+	/* Known before open(), so that a target failing to start (server down,
+	 * bad token) is still named by its owner in the report. */
+	if (tr->t->org && !tr->owner)
+		tr->owner = xstrdup(tr->t->org);
+	rc = f->open(hostsvc_host(tr->hs), &cfg, &tr->info, &tr->session, &err);
+	if (rc != 0) {
+		target_fail(tr, rc, "cannot start", &err);
+		tr->no_access = rc == EPITHET_EAUTH;
+		/* open() refusing a value (a malformed URL, an unreadable
+		 * --token-file) is a bad argument: exit 65. */
+		tr->bad_value = rc == EPITHET_EINVALID;
+		tr->session = NULL;
+		return -1;
+	}
+	if (!tr->owner && tr->info.default_owner)
+		tr->owner = xstrdup(tr->info.default_owner);
+	if (!tr->owner && !tr->t->repos) {
+		tr->code = EPITHET_EINVALID;
+		tr->error = xstrdup("no owner: give --org OWNER or --repo OWNER/NAME");
+		tr->usage_error = true;
+		return -1;
+	}
+	return 0;
+}
+
+static void close_target(struct target_run *tr)
+{
+	if (tr->hs) {
+		hostsvc_stats(tr->hs, &tr->stats);
+		/* --verbose: what the target cost (also in --output json) */
+		log_info("%s: %llu requests: %llu reads (%llu not modified, from the cache), "
+			 "%llu writes, %llu retries", tr->owner ? tr->owner : "target",
+			 (unsigned long long)tr->stats.requests, (unsigned long long)tr->stats.reads,
+			 (unsigned long long)tr->stats.not_modified,
+			 (unsigned long long)tr->stats.writes, (unsigned long long)tr->stats.retries);
+	}
+	if (tr->plugin && tr->session)
+		tr->plugin->forge->close(tr->session);
+	tr->session = NULL;
+	hostsvc_free(tr->hs);
+	tr->hs = NULL;
+}
+
+void repos_free(struct repo_run *repos, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		struct repo_run *r = &repos[j];
+
+		for (size_t k = 0; k < r->plan.n && r->ops; k++) {
+			free(r->ops[k].error);
+			free(r->ops[k].items.v);
+		}
+		free(r->ops);
+		plan_finish(&r->plan);
+		for (size_t k = 0; k < r->n_labels; k++)
+			label_finish(&r->labels[k]);
+		free(r->labels);
+		free(r->owner);
+		free(r->name);
+		free(r->full);
+		free(r->read_error);
+		strv_free(r->topics);
+	}
+	free(repos);
+}
+
+void free_run(struct run *run)
+{
+	for (size_t i = 0; i < run->n_targets; i++) {
+		struct target_run *tr = &run->targets[i];
+
+		close_target(tr);
+		repos_free(tr->repos, tr->n_repos);
+		free(tr->owner);
+		free(tr->error);
+		plugin_free(tr->plugin);
+	}
+	free(run->targets);
+	free(run->journal_path);
+}
+

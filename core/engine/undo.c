@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `epithet undo`: the journal of an earlier run read back, each entry
+ * turned into the op that reverts it, planned against the repo as it is now,
+ * then shown, confirmed and applied like any run (journalled in turn).
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "labelsfile.h"
+#include "log.h"
+#include "names.h"
+#include "status.h"
+#include "strpool.h"
+#include "util.h"
+
+/* ---- undo ---- */
+
+static bool same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* The target a journal entry was applied to, made once per distinct target. */
+static struct target_run *undo_target(struct run *run, struct target **targets, size_t *n,
+				      const struct journal_entry *e)
+{
+	struct target *t;
+
+	for (size_t i = 0; i < *n; i++) {
+		t = &(*targets)[i];
+		if (same(t->forge, e->forge) && same(t->url, e->url) && same(t->api_url, e->api_url) &&
+		    same(t->org, e->owner) && same(t->token_env, e->token_env))
+			return &run->targets[i];
+	}
+	*targets = xrealloc(*targets, (*n + 1) * sizeof(**targets));
+	run->targets = xrealloc(run->targets, (*n + 1) * sizeof(*run->targets));
+	/* Re-point the runs at the moved targets. */
+	for (size_t i = 0; i < *n; i++)
+		run->targets[i].t = &(*targets)[i];
+	t = &(*targets)[*n];
+	memset(t, 0, sizeof(*t));
+	t->forge = xstrdup(e->forge);
+	t->url = xstrdup(e->url);
+	t->api_url = xstrdup(e->api_url);
+	t->org = xstrdup(e->owner);
+	t->token_env = xstrdup(e->token_env);
+	memset(&run->targets[*n], 0, sizeof(run->targets[*n]));
+	run->targets[*n].t = t;
+	(*n)++;
+	run->n_targets = *n;
+	return &run->targets[*n - 1];
+}
+
+static struct repo_run *undo_repo(struct target_run *tr, const struct journal_entry *e)
+{
+	size_t cap = tr->n_repos;
+
+	for (size_t i = 0; i < tr->n_repos; i++)
+		if (same(tr->repos[i].owner, e->owner) && same(tr->repos[i].name, e->repo))
+			return &tr->repos[i];
+	add_repo(tr, &cap, e->owner, e->repo, 0, NULL, 0);
+	return &tr->repos[tr->n_repos - 1];
+}
+
+static const struct label *find_label(const struct repo_run *r, const char *key)
+{
+	for (size_t i = 0; key && i < r->n_labels; i++)
+		if (strcmp(r->labels[i].key, key) == 0)
+			return &r->labels[i];
+	return NULL;
+}
+
+/* The undo op of one journal entry, planned against the repo as it is now. */
+static void undo_entry(struct target_run *tr, struct repo_run *r, const struct journal_entry *e)
+{
+	uint64_t caps = tr->plugin->forge->capabilities;
+	const char *op = e->op ? e->op : "";
+	const struct label *now;
+	size_t before_n = r->plan.n;
+	char *why = xasprintf("undo %s", op);
+
+	if (strcmp(op, "create") == 0) {
+		char *key = names_key(e->after.name ? e->after.name : "");
+
+		plan_restore(NULL, find_label(r, key), caps, why, &r->plan);
+		free(key);
+	} else if (strcmp(op, "delete") == 0 || strcmp(op, "merge") == 0) {
+		plan_restore(&e->before, find_label(r, e->before.key), caps, why, &r->plan);
+	} else {
+		/* update, rename, archive: the label now carries the new name
+		 * when the name was changed. */
+		now = NULL;
+		if (e->after_fields & EPITHET_FIELD_NAME) {
+			char *key = names_key(e->after.name ? e->after.name : "");
+
+			now = find_label(r, key);
+			free(key);
+		}
+		if (!now)
+			now = find_label(r, e->before.key);
+		if (now)
+			plan_restore(&e->before, now, caps, why, &r->plan);
+	}
+	free(why);
+	/* Deleted and merged labels go back on the issues that carried them. */
+	r->ops = xrealloc(r->ops, (r->plan.n ? r->plan.n : 1) * sizeof(*r->ops));
+	for (size_t k = before_n; k < r->plan.n; k++) {
+		memset(&r->ops[k], 0, sizeof(r->ops[k]));
+		if (r->plan.ops[k].kind == OP_CREATE && e->items_known && e->n_items) {
+			struct items *it = &r->ops[k].items;
+
+			it->v = xcalloc(e->n_items, sizeof(*it->v));
+			memcpy(it->v, e->items, e->n_items * sizeof(*it->v));
+			it->n = it->cap = e->n_items;
+			it->known = true;
+		}
+	}
+}
+
+int engine_undo(const struct run_options *o)
+{
+	struct run run = {.opt = o, .is_undo = true};
+	bool nothing_left = false;
+	struct journal_file jf = {0};
+	struct target *targets = NULL;
+	size_t n_targets = 0;
+	char msg[512];
+	int status = 0;
+
+	if (journal_load(o->undo_journal, &jf, msg, sizeof(msg)) != 0) {
+		log_error("%s", msg);
+		return o->undo_journal ? EXIT_DATAERR : EXIT_FAILED;
+	}
+	if (jf.undone) {
+		log_notice("%s was already undone: nothing to do", jf.path);
+		journal_file_finish(&jf);
+		return EXIT_OK;
+	}
+	log_notice("undoing %s (%s)", jf.path, jf.command);
+	for (size_t i = 0; i < jf.n; i++)
+		if (journal_entry_to_undo(&jf.v[i]))
+			undo_target(&run, &targets, &n_targets, &jf.v[i]);
+	status = load_plugins(&run, NULL);
+	if (status)
+		goto out;
+	for (size_t i = 0; i < run.n_targets && !run_stopping(); i++) {
+		struct target_run *tr = &run.targets[i];
+
+		if (open_target(&run, tr) != 0)
+			continue;
+		for (size_t k = 0; k < jf.n; k++)
+			if (journal_entry_to_undo(&jf.v[k]) && undo_target(&run, &targets, &n_targets, &jf.v[k]) == tr)
+				undo_repo(tr, &jf.v[k]);
+		read_labels(tr, o->jobs > 0 ? o->jobs : 4);
+	}
+	/* Newest change first. */
+	for (size_t k = jf.n; k-- > 0;) {
+		struct target_run *tr;
+		struct repo_run *r;
+
+		if (!journal_entry_to_undo(&jf.v[k]))
+			continue;
+		tr = undo_target(&run, &targets, &n_targets, &jf.v[k]);
+		if (tr->code)
+			continue;
+		r = undo_repo(tr, &jf.v[k]);
+		if (!r->read_code)
+			undo_entry(tr, r, &jf.v[k]);
+	}
+	status = show_and_apply(&run, "undo", o->dry_run, &nothing_left);
+	/* Every change reverted, or nothing was left to revert: the run is
+	 * undone, and a second undo says so. */
+	if (status == EXIT_OK && (run.applied || (nothing_left && !o->dry_run)))
+		journal_mark_undone(jf.path);
+out:
+	journal_file_finish(&jf);
+	free_run(&run);
+	strpool_clear();
+	for (size_t i = 0; i < n_targets; i++)
+		target_finish(&targets[i]);
+	free(targets);
+	return status;
+}
+
