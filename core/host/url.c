@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
 
@@ -235,8 +236,20 @@ bool hs_is_loopback_host(const char *origin)
 	if (!host)
 		return false;
 	host += 3;
-	return strncmp(host, "localhost:", 10) == 0 || strncmp(host, "127.", 4) == 0 ||
-	       strncmp(host, "[::1]:", 6) == 0;
+	if (strncmp(host, "[::1]", 5) == 0 && (host[5] == ':' || host[5] == '\0'))
+		return true;
+	/* the host part alone: "127.example.com" is a name, not a loopback address */
+	char name[256];
+	size_t n = strcspn(host, ":/");
+	struct in_addr a;
+
+	if (n >= sizeof(name))
+		return false;
+	memcpy(name, host, n);
+	name[n] = '\0';
+	if (strcmp(name, "localhost") == 0)
+		return true;
+	return inet_pton(AF_INET, name, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 
 /* The canonical api_root, without a trailing '/' and without a query,

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "hostsvc.h"
+#include "host/internal.h"
 
 static char tmpdir[] = "/tmp/epithet-hostsvc-XXXXXX";
 
@@ -808,9 +809,25 @@ static void test_interrupt(void **state)
 	refused_close(&t);
 }
 
+/* Only a loopback address silences the plain-http token warning. */
+static void test_loopback_host(void **state)
+{
+	(void)state;
+	assert_true(hs_is_loopback_host("http://127.0.0.1:8080"));
+	assert_true(hs_is_loopback_host("http://127.3.4.5"));
+	assert_true(hs_is_loopback_host("http://localhost:3000"));
+	assert_true(hs_is_loopback_host("http://[::1]:9"));
+	assert_false(hs_is_loopback_host("http://127.example.com:80"));
+	assert_false(hs_is_loopback_host("http://localhost.example.com"));
+	assert_false(hs_is_loopback_host("http://10.0.0.1:80"));
+	assert_false(hs_is_loopback_host("http://[::1.example]:80"));
+	assert_false(hs_is_loopback_host("no-scheme"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_loopback_host),
 		cmocka_unit_test_setup(test_token_order, reset_env),
 		cmocka_unit_test_setup(test_token_empty_values_skipped, reset_env),
 		cmocka_unit_test_setup(test_token_none, reset_env),
