@@ -15,7 +15,7 @@ one stale description: 3 writes), serves it with a set latency per request
 and prints, next to the theoretical minimum: requests (repo-list pages,
 GraphQL reads, REST label reads, writes, 304s), rate-limit points (REST
 "core" and "graphql", as the fake charges them by GitHub's rules), wall time
-and peak RSS of the epithet process (GNU time's %M when /usr/bin/time is
+TCP connections the fake accepted, and peak RSS of the epithet process (GNU time's %M when /usr/bin/time is
 there, else the last VmHWM seen in /proc: a lower bound).
 
 Minimum for R repos and W writes: sync = ceil(R/100) repo pages +
@@ -160,6 +160,7 @@ class Runner:
         gh.clear_requests()
         core0 = gh.rate_limit_state()["used"]
         gql0 = gh.rate_limit_state(resource="graphql")["used"]
+        conns0 = gh.connections
         rc, doc, wall, rss, cpu, err = self.epithet(gh, home, argv, mode, extra)
         reqs = gh.requests
         row = {
@@ -173,6 +174,7 @@ class Runner:
             "core_points": gh.rate_limit_state()["used"] - core0,
             "graphql_points": gh.rate_limit_state(resource="graphql")["used"] - gql0,
             "write_times": [r.time for r in gh.writes()],
+            "connections": gh.connections - conns0,
         }
         if doc:
             row["reported"] = doc["targets"][0]["requests"]
@@ -224,15 +226,16 @@ def ratio(a, b):
 
 def print_rows(rows):
     head = ("R", "mode", "run", "requests", "min", "ratio", "pages", "gql", "GETlbl", "writes",
-            "304", "core pts", "min", "gql pts", "time s", "cpu s", "RSS MiB")
-    fmt = "%6s %-6s %-7s %8s %6s %5s %5s %4s %6s %6s %5s %8s %5s %7s %7s %6s %7s"
+            "304", "conns", "core pts", "min", "gql pts", "time s", "cpu s", "RSS MiB")
+    fmt = "%6s %-6s %-7s %8s %6s %5s %5s %4s %6s %6s %5s %5s %8s %5s %7s %7s %6s %7s"
     print(fmt % head)
     for r in rows:
         m = r["min"]
         print(fmt % (r["repos"], r["mode"] + ("" if r["graphql_on"] else "-"), r["run"],
                      r["requests"], m["requests"], ratio(r["requests"], m["requests"]),
                      r["repo_pages"], r["graphql"], r["label_gets"], r["writes"],
-                     r["not_modified"], r["core_points"], m["core_points"], r["graphql_points"],
+                     r["not_modified"], r["connections"], r["core_points"], m["core_points"],
+                     r["graphql_points"],
                      "%.2f" % r["time_s"], "-" if r["cpu_s"] is None else "%.2f" % r["cpu_s"],
                      "%.1f" % (r["rss_kib"] / 1024.0)))
 

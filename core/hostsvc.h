@@ -41,6 +41,7 @@ struct hostsvc_stats {
 	uint64_t writes;         /* non-GET requests sent */
 	uint64_t not_modified;   /* 304 answers */
 	uint64_t retries;        /* requests sent again after a failure */
+	uint64_t connections;    /* connections opened (TCP, and TLS): the rest were reused */
 	uint64_t waited_ms;      /* time spent waiting for pacing or rate limits */
 	long rate_remaining;     /* last x-ratelimit-remaining seen, -1 if none */
 	long rate_limit;         /* last x-ratelimit-limit seen, -1 if none */

@@ -329,6 +329,7 @@ static json_object *json_requests(const struct target_run *tr)
 	json_object_object_add(j, "writes", json_object_new_int64((int64_t)st.writes));
 	json_object_object_add(j, "not_modified", json_object_new_int64((int64_t)st.not_modified));
 	json_object_object_add(j, "retries", json_object_new_int64((int64_t)st.retries));
+	json_object_object_add(j, "connections", json_object_new_int64((int64_t)st.connections));
 	json_object_object_add(j, "rate_limit_remaining",
 			       st.rate_remaining < 0 ? NULL : json_object_new_int64(st.rate_remaining));
 	return j;

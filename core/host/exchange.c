@@ -6,7 +6,8 @@
  *
  * Retries. Network errors and 500/502/503/504 are retried with capped
  * exponential backoff and jitter, at most MAX_ATTEMPTS sends in all, and
- * only for idempotent methods (GET, HEAD, PUT, DELETE). A POST or PATCH
+ * only for idempotent methods (GET, HEAD, PUT, DELETE, and since ABI 1.1 a
+ * write flagged EPITHET_HTTP_IDEMPOTENT, still paced). A POST or PATCH
  * that got no answer, or a 5xx, may still have been applied: sending it
  * again could create a second label (some forges allow duplicate names), so
  * the failure goes back to the caller (ENETWORK, or the 5xx response that the
@@ -34,15 +35,16 @@ static bool is_redirect(long s)
 	return s == 301 || s == 302 || s == 307 || s == 308;
 }
 
-static void count_send(struct hostsvc *h, const struct call *c, long status)
+static void count_send(struct hostsvc *h, const struct call *c, const struct xfer *x)
 {
 	pthread_mutex_lock(&h->lock);
 	h->stats.requests++;
+	h->stats.connections += x->connects > 0 ? (uint64_t)x->connects : 0;
 	if (c->is_read)
 		h->stats.reads++;
 	else
 		h->stats.writes++;
-	if (status == 304)
+	if (x->status == 304)
 		h->stats.not_modified++;
 	pthread_mutex_unlock(&h->lock);
 }
@@ -86,7 +88,7 @@ int hs_exchange(struct hostsvc *h, const struct call *c, const char *url,
 		ms = hs_mono_ms() - t0;
 		if (paced)
 			h->pacer->last_write_ms = hs_mono_ms();
-		count_send(h, c, x.status);
+		count_send(h, c, &x);
 		if (rc) {
 			hs_error_set(err, rc, 0, "out of memory");
 			break;
@@ -95,6 +97,14 @@ int hs_exchange(struct hostsvc *h, const struct call *c, const char *url,
 		if (x.cc != CURLE_OK) {
 			hlog(h, EPITHET_LOG_INFO, "%s %s -> %s (%" PRIu64 " ms)", c->method, cur,
 			     x.too_big ? "response too large" : curl_easy_strerror(x.cc), ms);
+			if (x.guard.refused) {
+				/* libcurl wanted to send it again: the answer was
+				 * lost on a reused connection (keepalive.c) */
+				rc = EPITHET_ENETWORK;
+				hs_error_set(err, rc, 0, "%s %s: the connection closed before an answer came; "
+					     "the request may or may not have been applied", c->method, cur);
+				break;
+			}
 			if (x.cc == CURLE_ABORTED_BY_CALLBACK && hostsvc_interrupted()) {
 				rc = EPITHET_EINTERRUPTED;
 				hs_error_set(err, rc, 0, "interrupted");

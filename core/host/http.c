@@ -53,6 +53,10 @@ static int call_init(struct call *c, const struct epithet_http_request *req,
 	if ((req->flags & EPITHET_HTTP_READ_ONLY) && strcmp(c->method, "POST") == 0)
 		c->is_read = c->other_budget = true;
 	c->idempotent = c->is_read || strcmp(c->method, "PUT") == 0 || strcmp(c->method, "DELETE") == 0;
+	/* ABI 1.1: a write the plugin says is idempotent (adding a label to
+	 * an issue) is retried like a GET; still paced and refused in a dry run */
+	if (req->flags & EPITHET_HTTP_IDEMPOTENT)
+		c->idempotent = true;
 	c->flags = req->flags;
 	c->body = req->body;
 	c->body_len = req->body ? req->body_len : 0;

@@ -20,6 +20,7 @@
 #include "../cache.h"
 #include "../hostsvc.h"
 #include "../log.h"
+#include "keepalive.h"
 
 /* A bigger answer than this is not a label list: refuse it rather than let
  * a broken or hostile server (or a decompression bomb) eat the memory. */
@@ -86,7 +87,7 @@ struct call {
 	const char *method;
 	bool is_read;                 /* GET, HEAD, or a READ_ONLY POST: not paced */
 	bool other_budget;            /* a READ_ONLY POST: its rate limit may be another's */
-	bool idempotent;              /* GET, HEAD, PUT, DELETE: may be re-sent */
+	bool idempotent;              /* GET, HEAD, PUT, DELETE, IDEMPOTENT: may be re-sent */
 	uint32_t flags;
 	const char *body;             /* NULL: none */
 	size_t body_len;
@@ -101,6 +102,8 @@ struct xfer {
 	bool too_big, oom;
 	bool abortable;               /* a read: an interrupt may cut it short */
 	long status;
+	long connects;                /* connections this transfer opened */
+	struct keepalive_guard guard; /* stops libcurl resending a write (keepalive.c) */
 	CURLcode cc;
 	char errbuf[CURL_ERROR_SIZE];
 };

@@ -9,8 +9,9 @@
  * NOT put in the share: libcurl documents that sharing connections between
  * concurrent threads is unsupported (a known bug, curl issues 4544, 9404,
  * 13840: crashes in the connection cache), and a pool of handles gives the
- * same reuse with none of the risk. Sets no request option, knows nothing
- * of the session.
+ * same reuse with none of the risk. Writes reuse connections too
+ * (keepalive.c says why that never applies one twice). Sets no request
+ * option, knows nothing of the session.
  */
 #include "internal.h"
 

@@ -193,13 +193,10 @@ int hs_transfer(struct hostsvc *h, const struct call *c, const char *url, bool w
 		}
 		if (strcmp(c->method, "POST") != 0)
 			curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, c->method);
-		/* libcurl silently sends a request again when a reused
-		 * connection dies before any answer byte, POST included: a
-		 * write that was applied but whose answer was lost would be
-		 * applied twice. On a fresh connection it never does that. */
-		if (!c->idempotent)
-			curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
 	}
+	/* keep-alive for writes too; libcurl may not resend one that must
+	 * not be applied twice (keepalive.c says why that is safe) */
+	keepalive_setup(curl, c->idempotent, &x->guard);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -211,6 +208,7 @@ int hs_transfer(struct hostsvc *h, const struct call *c, const char *url, bool w
 
 	x->cc = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &x->status);
+	curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &x->connects);
 	/* the handle goes back to the pool: nothing of this call may stay on it */
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);

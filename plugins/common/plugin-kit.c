@@ -260,10 +260,18 @@ int kit_send_request(const struct epithet_host *h, const char *method, const cha
 		     const char *body, struct epithet_http_response **out,
 		     struct epithet_error *err)
 {
+	return kit_send_request_flags(h, method, url, body, 0, out, err);
+}
+
+int kit_send_request_flags(const struct epithet_host *h, const char *method, const char *url,
+			   const char *body, uint32_t flags, struct epithet_http_response **out,
+			   struct epithet_error *err)
+{
 	struct epithet_http_request req;
 
 	memset(&req, 0, sizeof(req));
 	req.struct_size = sizeof(req);
+	req.flags = flags;
 	req.method = method;
 	req.url = url;
 	req.body = body;
@@ -275,10 +283,17 @@ int kit_send_request(const struct epithet_host *h, const char *method, const cha
 int kit_send_write(const struct epithet_host *h, const struct kit_forge *f, const char *method,
 		   const char *url, const char *body, const char *what, struct epithet_error *err)
 {
+	return kit_send_write_flags(h, f, method, url, body, 0, what, err);
+}
+
+int kit_send_write_flags(const struct epithet_host *h, const struct kit_forge *f,
+			 const char *method, const char *url, const char *body, uint32_t flags,
+			 const char *what, struct epithet_error *err)
+{
 	struct epithet_http_response *resp = NULL;
 	int rc;
 
-	rc = kit_send_request(h, method, url, body, &resp, err);
+	rc = kit_send_request_flags(h, method, url, body, flags, &resp, err);
 	if (rc != 0) {
 		return rc;
 	}

@@ -126,11 +126,19 @@ int kit_protocol_error(const struct epithet_host *h, const struct kit_forge *f, 
 int kit_send_request(const struct epithet_host *h, const char *method, const char *url,
 		     const char *body, struct epithet_http_response **out,
 		     struct epithet_error *err);
+/* The same with enum epithet_http_flags (EPITHET_HTTP_IDEMPOTENT...). */
+int kit_send_request_flags(const struct epithet_host *h, const char *method, const char *url,
+			   const char *body, uint32_t flags, struct epithet_http_response **out,
+			   struct epithet_error *err);
 
 /* A write whose answer carries nothing the plugin needs: 0 on any 2xx, else
  * the mapped status. */
 int kit_send_write(const struct epithet_host *h, const struct kit_forge *f, const char *method,
 		   const char *url, const char *body, const char *what, struct epithet_error *err);
+/* The same with enum epithet_http_flags. */
+int kit_send_write_flags(const struct epithet_host *h, const struct kit_forge *f,
+			 const char *method, const char *url, const char *body, uint32_t flags,
+			 const char *what, struct epithet_error *err);
 
 /* The JSON of a 2xx answer into *root (json_object_put it): 0, or
  * EPITHET_ENOMEM, or EPITHET_EPROTOCOL ("the answer is not JSON"). */

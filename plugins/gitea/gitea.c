@@ -1012,7 +1012,9 @@ static int impl_add_label(epithet_forge_session *s, const char *owner, const cha
 		rc = kit_out_of_memory(s->host, err);
 		goto cleanup;
 	}
-	rc = kit_send_request(s->host, "POST", url, body, &resp, err);
+	/* Adding a label the issue already has changes nothing: a 1.1 host
+	 * retries it after a lost answer like a GET (a 1.0 host ignores it). */
+	rc = kit_send_request_flags(s->host, "POST", url, body, EPITHET_HTTP_IDEMPOTENT, &resp, err);
 	if (rc != 0) {
 		goto cleanup;
 	}

@@ -32,6 +32,8 @@ Where things come from:
   EPITHET_BIN           the binary (meson sets it); tests skip when unset
   EPITHET_PLUGIN_PATH   in-tree plugins (meson sets it)
   EPITHET_WRAPPER       optional command prefix, e.g. "valgrind -q --error-exitcode=99"
+  EPITHET_E2E_JOBS      --jobs for the fault suites (jobs_args()); meson runs
+                        them once without it and once with 8
 """
 
 import atexit
@@ -70,6 +72,12 @@ class Result:
     def __repr__(self):
         return "<epithet %s: rc=%s>\n--- stdout ---\n%s--- stderr ---\n%s" % (
             " ".join(shlex.quote(a) for a in self.args), self.rc, self.out, self.err)
+
+
+def jobs_args():
+    """["--jobs", N] when EPITHET_E2E_JOBS is set, else [] (the default)."""
+    n = os.environ.get("EPITHET_E2E_JOBS")
+    return ["--jobs", n] if n else []
 
 
 def epithet_bin():

@@ -71,6 +71,7 @@ class FaultCase(harness.EpithetTestCase):
              timeout=120, text=LABELS_FILE):
         path = self.write_file(text)
         argv = ["--api-url", gh.api_url, "-o", OWNER, "--write-interval", "0", "-y"]
+        argv += harness.jobs_args()
         argv += list(pre)
         if json_out:
             argv += ["--output", "json"]
@@ -249,7 +250,7 @@ class TestLostAnswers(FaultCase):
                     issues=[{"number": 1, "labels": ["enhancement"]}])
         gh.add_fault(method="PATCH", path=LABEL_PATH, when="after", status=502,
                      body="bad gateway")
-        res = self.run_epithet(["--api-url", gh.api_url, "-o", OWNER, "--write-interval", "0",
+        res = self.run_epithet(harness.jobs_args() + ["--api-url", gh.api_url, "-o", OWNER, "--write-interval", "0",
                                 "-y", "rename", "enhancement", "type: feature"],
                                env={"EPITHET_TOKEN": TOKEN, "EPITHET_TEST_FAST_RETRY": "1"})
         self.assert_rc(res, 0)

@@ -36,7 +36,7 @@ class GiteaCase(harness.EpithetTestCase):
         argv = ["--forge", "gitea", "--url", gt.url]
         if org:
             argv += ["-o", org]
-        argv += ["--write-interval", "0"] + list(pre) + list(args)
+        argv += ["--write-interval", "0"] + harness.jobs_args() + list(pre) + list(args)
         e = {"GITEA_TOKEN": token} if token else {}
         e.update(env or {})
         res = self.run_epithet(argv, env=e, home=home, input=input, cwd=cwd)

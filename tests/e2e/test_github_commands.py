@@ -714,7 +714,7 @@ class TestJsonOutput(ghcase.GitHubCase):
         self.assertEqual((t["forge"], t["url"], t["owner"], t["error"]),
                          ("github", gh.api_url, "acme", None))
         self.assertEqual(set(t["requests"]), {"total", "reads", "writes", "not_modified",
-                                              "retries", "rate_limit_remaining"})
+                                              "retries", "connections", "rate_limit_remaining"})
         self.assertEqual(t["requests"]["writes"], 2)
         self.assertEqual(t["requests"]["total"], len(gh.requests))
         self.assertEqual(t["requests"]["reads"], len(gh.requests) - 2)

@@ -26,6 +26,15 @@ Request flow for every request:
 A fault can also drop the connection without any response (`drop=True`),
 which a client sees as "empty reply from server".
 
+Connections: `connections` counts the TCP connections accepted, and each
+Request carries `conn`, the number of the connection it came on (1, 2, ...),
+so tests can tell reuse from a new connection. Keep-alive can be cut short
+like real servers and proxies do: `idle_timeout` (seconds a connection may
+sit idle before the server closes it; 60 by default) and `conn_max_requests`
+(the server closes a connection after answering that many requests on it;
+with `conn_close_header` it says so with "Connection: close", otherwise it
+just closes, as a proxy that recycles connections may).
+
 Only the Python standard library is used.
 """
 
@@ -116,6 +125,7 @@ class Request:
                 self.body = json.loads(raw_body.decode("utf-8"))
             except (ValueError, UnicodeDecodeError) as e:
                 self.json_error = str(e)
+        self.conn = 0  # the connection's number (FakeForge.connections at its accept)
         self.params = {}
         for k, v in urllib.parse.parse_qsl(query, keep_blank_values=True):
             self.params[k] = v
@@ -142,6 +152,8 @@ class Request:
             "headers": self.headers,
             "body": body,
             "status": self.status,
+            "end_time": self.end_time,
+            "conn": self.conn,
         }
 
 
@@ -237,8 +249,15 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.forge.server_header
 
     def setup(self):
+        forge = self.server.forge
+        # the socket timeout is the idle keep-alive timeout (and a stall limit)
+        self.timeout = forge.idle_timeout
         super().setup()
-        self.server.forge._track(self.connection, True)
+        forge._track(self.connection, True)
+        with forge._conns_lock:
+            forge.connections += 1
+            self.conn_number = forge.connections
+        self.conn_requests = 0
 
     def finish(self):
         try:
@@ -275,6 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
             k = k.lower()
             headers[k] = headers[k] + ", " + v if k in headers else v
         raw_body = self._read_body()
+        self.conn_requests += 1
         self.server.forge._serve(self, self.command, path, query, headers, raw_body)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _dispatch
@@ -298,6 +318,10 @@ class FakeForge:
         self.hook = None        # callable(Request) -> Response or None
         self.lock = threading.RLock()  # guards the forge state and the log
         self.gzip = True        # gzip bodies when the client accepts it
+        self.idle_timeout = 60  # seconds an idle keep-alive connection is kept
+        self.conn_max_requests = None  # close a connection after this many answers
+        self.conn_close_header = True  # ...saying "Connection: close" in the last
+        self.connections = 0    # TCP connections accepted
         self._log = []
         self._faults = []
         self._seq = 0
@@ -491,6 +515,7 @@ class FakeForge:
         with self.lock:
             self._seq += 1
             req = Request(method, path, query, headers, raw_body, self._seq)
+            req.conn = getattr(handler, "conn_number", 0)
             self._log.append(req)
         if self.latency:
             time.sleep(self.latency)
@@ -563,6 +588,10 @@ class FakeForge:
             headers["vary"] = (headers.get("vary", "") + ", Accept-Encoding").lstrip(", ")
         req.response_headers = headers
         close = req.headers.get("connection", "").lower() == "close"
+        recycle = (self.conn_max_requests is not None
+                   and getattr(handler, "conn_requests", 0) >= self.conn_max_requests)
+        if recycle and self.conn_close_header:
+            close = True
         lines = ["HTTP/1.1 %d %s" % (resp.status, handler.responses.get(resp.status, ("",))[0]),
                  "Server: " + self.server_header,
                  "Date: " + handler.date_time_string()]
@@ -582,6 +611,13 @@ class FakeForge:
             handler.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             handler.close_connection = True
+        if recycle and not close:
+            # closed without a word: the client finds out when it reuses it
+            handler.close_connection = True
+            try:
+                handler.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 def basic_auth_password(value):

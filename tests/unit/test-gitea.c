@@ -1154,6 +1154,8 @@ static void test_add_label(void **state)
 	fakehost_respond(f->fh, "POST", "/repos/acme/r1/issues/12/labels", 200, after, NULL);
 	assert_int_equal(f->forge->add_label(f->s, "acme", "r1", 12, &l, &f->err), 0);
 	assert_request(f, 0, "POST", "/repos/acme/r1/issues/12/labels", "{\"labels\":[10]}");
+	/* adding a label twice changes nothing: the host may retry it (ABI 1.1) */
+	assert_true(fakehost_request(f->fh, 0)->flags & EPITHET_HTTP_IDEMPOTENT);
 
 	/* A label made in this run has no id yet: looked up by exact name. */
 	l.id = NULL;

@@ -1093,6 +1093,8 @@ static void test_add_label(void **state)
 
 	assert_int_equal(f->forge->add_label(f->s, "octo", "hello", 12, &label, &f->err), 0);
 	assert_request(f, 0, "POST", "/repos/octo/hello/issues/12/labels", "{\"labels\":[\"Foo\"]}");
+	/* adding a label twice changes nothing: the host may retry it (ABI 1.1) */
+	assert_true(fakehost_request(f->fh, 0)->flags & EPITHET_HTTP_IDEMPOTENT);
 	assert_int_equal(f->forge->add_label(f->s, "octo", "hello", 99, &label, &f->err), EPITHET_ENOTFOUND);
 	assert_contains(f->err.message, "#99");
 	assert_contains(f->err.message, "octo/hello");
