@@ -154,7 +154,7 @@ int cache_keeps_header(const char *name)
 /* mkdir @path 0700 unless it exists; then it must be a directory of ours
  * that nobody else may write to (anyone who can plant an entry could feed
  * the run a forged answer). */
-static bool private_dir(const char *path)
+bool cache_private_dir(const char *path)
 {
 	struct stat st;
 
@@ -167,14 +167,13 @@ static bool private_dir(const char *path)
 		return false;
 	}
 	if (st.st_uid != geteuid() || (st.st_mode & 022)) {
-		log_warn("not using the cache in %s: it belongs to someone else or others may write to it",
-			 path);
+		log_warn("not using %s: it belongs to someone else or others may write to it", path);
 		return false;
 	}
 	return true;
 }
 
-static char *default_base(void)
+char *cache_base_dir(void)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	struct passwd pwd, *res = NULL;
@@ -197,7 +196,7 @@ struct cache *cache_open(const char *dir)
 	char *base = NULL, *root = NULL, *http = NULL;
 	int fd = -1;
 
-	base = dir ? strdup(dir) : default_base();
+	base = dir ? strdup(dir) : cache_base_dir();
 	if (!base)
 		goto out;
 	if (asprintf(&root, "%s/epithet", base) < 0 || asprintf(&http, "%s/epithet/http", base) < 0) {
@@ -205,7 +204,8 @@ struct cache *cache_open(const char *dir)
 		goto out;
 	}
 	/* the base itself (~/.cache) is the user's; created 0700 if missing */
-	if ((mkdir(base, 0700) != 0 && errno != EEXIST) || !private_dir(root) || !private_dir(http))
+	if ((mkdir(base, 0700) != 0 && errno != EEXIST) || !cache_private_dir(root) ||
+	    !cache_private_dir(http))
 		goto out;
 	fd = open(http, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {

@@ -28,6 +28,7 @@
 #ifndef EPITHET_CORE_CACHE_H
 #define EPITHET_CORE_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -76,5 +77,12 @@ void cache_touch(struct cache *c, const unsigned char key[CACHE_KEY_LEN]);
 
 /* Whether a response header is one the cache keeps with a body. */
 int cache_keeps_header(const char *name);
+
+/* For other private state next to the cache (the shared write pacing):
+ * $XDG_CACHE_HOME, else ~/.cache (malloc'd; NULL when there is no home),
+ * and "mkdir @path 0700 unless it exists; then it must be a directory of
+ * ours that nobody else may write to" (false, said, when it is not). */
+char *cache_base_dir(void);
+bool cache_private_dir(const char *path);
 
 #endif

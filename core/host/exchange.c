@@ -87,7 +87,7 @@ int hs_exchange(struct hostsvc *h, const struct call *c, const char *url,
 		rc = hs_transfer(h, c, cur, hs_same_origin(h->origin, cur), &x);
 		ms = hs_mono_ms() - t0;
 		if (paced)
-			h->pacer->last_write_ms = hs_mono_ms();
+			hs_pace_wrote(h->pacer);
 		count_send(h, c, &x);
 		if (rc) {
 			hs_error_set(err, rc, 0, "out of memory");

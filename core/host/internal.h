@@ -21,6 +21,7 @@
 #include "../hostsvc.h"
 #include "../log.h"
 #include "keepalive.h"
+#include "pacing-shared.h"
 
 /* A bigger answer than this is not a label list: refuse it rather than let
  * a broken or hostile server (or a decompression bomb) eat the memory. */
@@ -80,6 +81,11 @@ struct pacer {
 	uint64_t last_write_ms;      /* monotonic end of the last write; 0: none */
 	uint64_t *ring;              /* start times of the last ring_cap writes */
 	size_t ring_cap, ring_pos, ring_count;
+	/* The same, shared with other processes (pacing-shared.c): opened at
+	 * the first paced write; NULL when it cannot be used. */
+	struct pace_file *file;
+	bool file_tried;             /* pace_file_open was called */
+	bool file_held;              /* its lock is held (write_lock held too) */
 };
 
 /* One request as the policy loop sees it. */
@@ -167,6 +173,8 @@ int hs_transfer(struct hostsvc *h, const struct call *c, const char *url, bool w
 struct pacer *hs_pacer_get(const char *origin, const unsigned char *id, size_t cap);
 void hs_pacer_put(struct pacer *p);
 int hs_pace_write(struct hostsvc *h, struct epithet_error *err);
+/* After a paced write (sent or failed); write_lock held. */
+void hs_pace_wrote(struct pacer *p);
 
 /* ratelimit.c */
 uint64_t hs_backoff_ms(const struct hostsvc *h, int attempt);

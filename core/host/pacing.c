@@ -2,7 +2,8 @@
 /*
  * pacing.c — when the next write may go: the pacers shared by every session
  * writing with one token to one origin (one write lock, the interval since
- * the last write, the per-minute and per-hour windows). Knows nothing of
+ * the last write, the per-minute and per-hour windows), and their state
+ * shared with other processes through pacing-shared.c. Knows nothing of
  * HTTP or of the endpoint.
  */
 #include "internal.h"
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #define NOTICE_WAIT_MS 5000      /* pacing waits from this long on are announced */
+#define LOCK_POLL_MS 10          /* polling another process's pacing lock */
 
 static pthread_mutex_t pacers_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pacer *pacers;
@@ -79,6 +81,7 @@ void hs_pacer_put(struct pacer *p)
 			}
 		}
 		pthread_mutex_destroy(&p->write_lock);
+		pace_file_close(p->file);
 		free(p->origin);
 		free(p->ring);
 		free(p);
@@ -92,8 +95,72 @@ static uint64_t ring_recent(const struct pacer *p, size_t k)
 	return p->ring[(p->ring_pos + p->ring_cap - k) % p->ring_cap];
 }
 
+/* ---- pacing shared with other processes (pacing-shared.c) ---- */
+
+/* The pacing state in use: the shared file's while its lock is held, else
+ * this process's own. */
+static uint64_t pace_last(const struct pacer *p)
+{
+	return p->file_held ? pace_file_last_end(p->file) : p->last_write_ms;
+}
+
+static size_t pace_count(const struct pacer *p)
+{
+	return p->file_held ? pace_file_count(p->file) : p->ring_count;
+}
+
+static uint64_t pace_recent(const struct pacer *p, size_t k)
+{
+	return p->file_held ? pace_file_recent(p->file, k) : ring_recent(p, k);
+}
+
+/* Take the lock other processes writing with these credentials share,
+ * waiting while one of them writes. 0 (held, or pacing stays within the
+ * process when the file cannot be used), or EINTERRUPTED. */
+static int lock_shared(struct hostsvc *h, struct pacer *p, struct epithet_error *err)
+{
+	int r, rc;
+
+	if (!p->file_tried) {
+		p->file_tried = true;
+		p->file = pace_file_open(NULL, p->origin, p->id, p->ring_cap);
+		if (p->file)
+			hlog(h, EPITHET_LOG_DEBUG, "write pacing shared through %s", pace_file_path(p->file));
+	}
+	while (p->file && (r = pace_file_trylock(p->file)) != 0) {
+		if (r < 0) {
+			pace_file_close(p->file);
+			p->file = NULL;
+			break;
+		}
+		rc = hs_wait_ms(h, LOCK_POLL_MS, err);
+		if (rc)
+			return rc;
+	}
+	p->file_held = p->file != NULL;
+	return 0;
+}
+
+static void unlock_shared(struct pacer *p)
+{
+	if (p->file_held)
+		pace_file_unlock(p->file);
+	p->file_held = false;
+}
+
+void hs_pace_wrote(struct pacer *p)
+{
+	p->last_write_ms = hs_mono_ms();
+	if (p->file_held)
+		pace_file_ended(p->file, p->last_write_ms);
+	unlock_shared(p);
+}
+
 /* Before a write is sent; write_lock held. Keeps the interval since the end
- * of the previous write and the per-minute and per-hour budgets. */
+ * of the previous write and the per-minute and per-hour budgets, those of
+ * every process writing with the same credentials to the same origin: on 0
+ * their shared lock is held until hs_pace_wrote(), so that no two writes
+ * overlap; it is let go while waiting. */
 int hs_pace_write(struct hostsvc *h, struct epithet_error *err)
 {
 	struct pacer *p = h->pacer;
@@ -105,25 +172,28 @@ int hs_pace_write(struct hostsvc *h, struct epithet_error *err)
 	int rc;
 
 	for (;;) {
-		now = hs_mono_ms();
 		pthread_mutex_lock(&h->lock);
 		interval = h->write_interval_ms;
 		pthread_mutex_unlock(&h->lock);
+		if ((interval > 0 || h->writes_per_minute || h->writes_per_hour) &&
+		    (rc = lock_shared(h, p, err)) != 0)
+			return rc;
+		now = hs_mono_ms();
 		until = 0;
 		why = NULL;
 		limit = 0;
-		if (p->last_write_ms && interval > 0)
-			until = p->last_write_ms + (uint64_t)interval;
-		if (h->writes_per_minute && p->ring_count >= h->writes_per_minute) {
-			t = ring_recent(p, h->writes_per_minute) + 60000u;
+		if (pace_last(p) && interval > 0)
+			until = pace_last(p) + (uint64_t)interval;
+		if (h->writes_per_minute && pace_count(p) >= h->writes_per_minute) {
+			t = pace_recent(p, h->writes_per_minute) + 60000u;
 			if (t > until) {
 				until = t;
 				why = "minute";
 				limit = h->writes_per_minute;
 			}
 		}
-		if (h->writes_per_hour && p->ring_count >= h->writes_per_hour) {
-			t = ring_recent(p, h->writes_per_hour) + 3600000u;
+		if (h->writes_per_hour && pace_count(p) >= h->writes_per_hour) {
+			t = pace_recent(p, h->writes_per_hour) + 3600000u;
 			if (t > until) {
 				until = t;
 				why = "hour";
@@ -132,6 +202,7 @@ int hs_pace_write(struct hostsvc *h, struct epithet_error *err)
 		}
 		if (until <= now)
 			break;
+		unlock_shared(p);
 		if (why && until - now > (uint64_t)hs_max_wait_s(h) * 1000u) {
 			hs_clock_text(time(NULL) + (time_t)((until - now + 999) / 1000), when, sizeof(when));
 			hs_error_set(err, EPITHET_ERATELIMIT, 0,
@@ -146,8 +217,11 @@ int hs_pace_write(struct hostsvc *h, struct epithet_error *err)
 		if (rc)
 			return rc;
 	}
+	now = hs_mono_ms();
+	if (p->file_held)
+		pace_file_started(p->file, now);
 	if (p->ring_cap) {
-		p->ring[p->ring_pos] = hs_mono_ms();
+		p->ring[p->ring_pos] = now;
 		p->ring_pos = (p->ring_pos + 1) % p->ring_cap;
 		if (p->ring_count < p->ring_cap)
 			p->ring_count++;
