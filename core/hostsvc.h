@@ -42,6 +42,7 @@ struct hostsvc_stats {
 	uint64_t not_modified;   /* 304 answers */
 	uint64_t retries;        /* requests sent again after a failure */
 	uint64_t connections;    /* connections opened (TCP, and TLS): the rest were reused */
+	uint64_t request_ms;     /* time spent sending requests and reading answers */
 	uint64_t waited_ms;      /* time spent waiting for pacing or rate limits */
 	long rate_remaining;     /* last x-ratelimit-remaining seen, -1 if none */
 	long rate_limit;         /* last x-ratelimit-limit seen, -1 if none */
@@ -61,6 +62,19 @@ const struct epithet_host *hostsvc_host(struct hostsvc *h);
  * when there is none. Never the token itself. */
 const char *hostsvc_token_source(const struct hostsvc *h);
 void hostsvc_stats(const struct hostsvc *h, struct hostsvc_stats *out);
+
+/*
+ * How long @n writes take, in ms from the first one's start to the last
+ * one's answer, when each takes @write_ms, the next starts @interval_ms
+ * after the previous answer, and at most @per_minute start in any minute
+ * and @per_hour in any hour (0: no cap). Pure (core/host/estimate.c).
+ */
+uint64_t hostsvc_pace_estimate_ms(uint64_t n, uint64_t write_ms, uint64_t interval_ms,
+				  uint32_t per_minute, uint32_t per_hour);
+/* The same at this session's pace, a write taking as long as its requests
+ * so far did on average; *paced (optional) says whether the pace makes them
+ * take longer than back to back (an interval, or a cap that binds). */
+uint64_t hostsvc_writes_estimate_ms(const struct hostsvc *h, uint64_t n, bool *paced);
 void hostsvc_free(struct hostsvc *h);
 
 /*

@@ -168,6 +168,23 @@ static void target_heading(const struct run *run, const struct target_run *tr, b
 	printf(" ==%s\n", reset(run->opt));
 }
 
+/* "308 writes: about 6 min at FORGE's pace." for each paced target. */
+static void print_estimates(const struct run *run)
+{
+	char text[32];
+
+	for (size_t i = 0; i < run->n_targets; i++) {
+		const struct target_run *tr = &run->targets[i];
+
+		if (!tr->estimate.paced || !tr->estimate.writes)
+			continue;
+		duration_text(tr->estimate.ms, text, sizeof(text));
+		printf("%zu write%s%s%s: about %s at %s's pace.\n", tr->estimate.writes,
+		       tr->estimate.writes == 1 ? "" : "s", run->n_targets > 1 && tr->owner ? " to " : "",
+		       run->n_targets > 1 && tr->owner ? display(tr->owner) : "", text, target_label(tr));
+	}
+}
+
 void output_plan(const struct run *run)
 {
 	const struct run_options *o = run->opt;
@@ -238,6 +255,7 @@ void output_plan(const struct run *run)
 	if (by[OP_NOTICE])
 		printf("; %zu notice%s", by[OP_NOTICE], by[OP_NOTICE] == 1 ? "" : "s");
 	printf(".\n");
+	print_estimates(run);
 	fflush(stdout);
 }
 
@@ -335,6 +353,17 @@ static json_object *json_requests(const struct target_run *tr)
 	return j;
 }
 
+static json_object *json_estimate(const struct target_run *tr)
+{
+	json_object *j = json_object_new_object();
+
+	json_object_object_add(j, "writes", json_object_new_int64((int64_t)tr->estimate.writes));
+	json_object_object_add(j, "seconds",
+			       json_object_new_double((double)(tr->estimate.ms / 100) / 10.0));
+	json_object_object_add(j, "paced", json_object_new_boolean(tr->estimate.paced));
+	return j;
+}
+
 static json_object *json_target_head(const struct target_run *tr)
 {
 	json_object *jt = json_object_new_object();
@@ -344,6 +373,7 @@ static json_object *json_target_head(const struct target_run *tr)
 	json_object_object_add(jt, "owner", jstr(tr->owner));
 	json_object_object_add(jt, "error", jstr(tr->error));
 	json_object_object_add(jt, "requests", json_requests(tr));
+	json_object_object_add(jt, "estimate", json_estimate(tr));
 	return jt;
 }
 

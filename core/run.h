@@ -105,6 +105,14 @@ struct target_run {
 	bool usage_error;          /* the command line did not say enough (no owner) */
 	bool bad_value;            /* a value was refused before any request (URL, token file) */
 	struct hostsvc_stats stats;
+	/* The writes the plan needs and their time at the forge's pace
+	 * (engine/estimate.c), made before the plan is shown. */
+	struct {
+		size_t writes;
+		uint64_t ms;
+		bool paced;            /* the pace makes them take longer than back to back */
+		uint64_t sent_before;  /* writes the session had sent by then */
+	} estimate;
 };
 
 struct run {

@@ -284,3 +284,20 @@ const char *display(const char *s)
 	display_buf(ring[pos], n, s);
 	return ring[pos];
 }
+
+void duration_text(unsigned long long ms, char *buf, size_t n)
+{
+	unsigned long long s = (ms + 500) / 1000, min;
+
+	if (s < 60) {
+		snprintf(buf, n, "%llu s", s ? s : 1);
+		return;
+	}
+	min = (s + 30) / 60;
+	if (min < 60)
+		snprintf(buf, n, "%llu min", min);
+	else if (min % 60)
+		snprintf(buf, n, "%llu h %llu min", min / 60, min % 60);
+	else
+		snprintf(buf, n, "%llu h", min / 60);
+}

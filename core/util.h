@@ -45,6 +45,9 @@ bool glob_any(char *const *globs, const char *s, bool fold);
 /* Monotonic milliseconds. */
 long long now_ms(void);
 
+/* A duration for people: "1 s" (at least), "45 s", "4 min", "1 h 5 min". */
+void duration_text(unsigned long long ms, char *buf, size_t n);
+
 /*
  * Text from a forge (label names, descriptions, repo names, error messages)
  * made safe to show on a terminal: control characters (C0, DEL, C1),

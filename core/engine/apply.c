@@ -207,6 +207,7 @@ void apply_all(struct run *run, struct journal *j)
 {
 	bool stop_all = false;
 	size_t applied = 0, total = 0;
+	char left[64];
 
 	for (size_t i = 0; i < run->n_targets; i++)
 		for (size_t jr = 0; jr < run->targets[i].n_repos; jr++)
@@ -235,7 +236,8 @@ void apply_all(struct run *run, struct journal *j)
 				rc = apply_op(tr, r, op, orun);
 				journal_done(j, seq, rc);
 				output_progress(run, tr, r, op, orun);
-				log_progress("applying: %zu/%zu changes", ++applied, total);
+				estimate_left(run, left, sizeof(left));
+				log_progress("applying: %zu/%zu changes%s", ++applied, total, left);
 				if (rc == EPITHET_ERATELIMIT || rc == EPITHET_EINTERRUPTED)
 					stop_all = true;
 				else if (fatal_for_repo(rc))

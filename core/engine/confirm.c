@@ -27,27 +27,6 @@ static bool ask(const char *question)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
-/* Writes the plan needs, for the rate-limit budget check. */
-static size_t planned_writes(const struct target_run *tr)
-{
-	size_t n = 0;
-
-	for (size_t j = 0; j < tr->n_repos; j++) {
-		const struct repo_run *r = &tr->repos[j];
-
-		for (size_t k = 0; k < r->plan.n; k++) {
-			const struct op *op = &r->plan.ops[k];
-
-			if (op->kind == OP_NOTICE)
-				continue;
-			n++;
-			if (op->kind == OP_MERGE && r->ops)
-				n += r->ops[k].items.n;
-		}
-	}
-	return n;
-}
-
 /* True when the run may go on to apply. */
 bool confirm_changes(struct run *run, const struct totals *t)
 {

@@ -172,6 +172,7 @@ int show_and_apply(struct run *run, const char *journal_cmd, bool dry_run,
 	char msg[512];
 
 	plan_totals(run, &t);
+	estimate_writes(run);
 	output_plan(run);
 	if (nothing_left)
 		*nothing_left = t.changes == 0 && !t.failed_repos && !run_stopping();

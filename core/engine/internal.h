@@ -37,6 +37,12 @@ void apply_all(struct run *run, struct journal *j);
 /* confirm.c: asking before destructive changes. */
 bool confirm_changes(struct run *run, const struct totals *t);
 
+/* estimate.c: the writes a plan needs and how long they take at the pace. */
+size_t planned_writes(const struct target_run *tr);
+void estimate_writes(struct run *run);
+/* ", about 3 min left" while paced writes are applied, or "". */
+void estimate_left(const struct run *run, char *buf, size_t n);
+
 /* driver.c: the run itself. */
 bool run_stopping(void);
 int load_plugins(struct run *run, const struct desired *want);

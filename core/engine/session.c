@@ -71,10 +71,11 @@ static void close_target(struct target_run *tr)
 		hostsvc_stats(tr->hs, &tr->stats);
 		/* --verbose: what the target cost (also in --output json) */
 		log_info("%s: %llu requests: %llu reads (%llu not modified, from the cache), "
-			 "%llu writes, %llu retries", tr->owner ? tr->owner : "target",
+			 "%llu writes, %llu retries; connections opened: %llu", tr->owner ? tr->owner : "target",
 			 (unsigned long long)tr->stats.requests, (unsigned long long)tr->stats.reads,
 			 (unsigned long long)tr->stats.not_modified,
-			 (unsigned long long)tr->stats.writes, (unsigned long long)tr->stats.retries);
+			 (unsigned long long)tr->stats.writes, (unsigned long long)tr->stats.retries,
+			 (unsigned long long)tr->stats.connections);
 	}
 	if (tr->plugin && tr->session)
 		tr->plugin->forge->close(tr->session);

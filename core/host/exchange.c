@@ -35,10 +35,11 @@ static bool is_redirect(long s)
 	return s == 301 || s == 302 || s == 307 || s == 308;
 }
 
-static void count_send(struct hostsvc *h, const struct call *c, const struct xfer *x)
+static void count_send(struct hostsvc *h, const struct call *c, const struct xfer *x, uint64_t ms)
 {
 	pthread_mutex_lock(&h->lock);
 	h->stats.requests++;
+	h->stats.request_ms += ms;
 	h->stats.connections += x->connects > 0 ? (uint64_t)x->connects : 0;
 	if (c->is_read)
 		h->stats.reads++;
@@ -88,7 +89,7 @@ int hs_exchange(struct hostsvc *h, const struct call *c, const char *url,
 		ms = hs_mono_ms() - t0;
 		if (paced)
 			hs_pace_wrote(h->pacer);
-		count_send(h, c, &x);
+		count_send(h, c, &x, ms);
 		if (rc) {
 			hs_error_set(err, rc, 0, "out of memory");
 			break;

@@ -247,6 +247,28 @@ void hostsvc_stats(const struct hostsvc *h, struct hostsvc_stats *out)
 	pthread_mutex_unlock(&m->lock);
 }
 
+uint64_t hostsvc_writes_estimate_ms(const struct hostsvc *h, uint64_t n, bool *paced)
+{
+	struct hostsvc_stats st;
+	uint64_t write_ms, ms;
+	long interval;
+
+	if (paced)
+		*paced = false;
+	if (!h)
+		return 0;
+	hostsvc_stats(h, &st);
+	pthread_mutex_lock((pthread_mutex_t *)&h->lock);
+	interval = h->write_interval_ms;
+	pthread_mutex_unlock((pthread_mutex_t *)&h->lock);
+	write_ms = st.requests ? st.request_ms / st.requests : 0;
+	ms = hostsvc_pace_estimate_ms(n, write_ms, interval > 0 ? (uint64_t)interval : 0,
+				      h->writes_per_minute, h->writes_per_hour);
+	if (paced)
+		*paced = ms > n * write_ms;
+	return ms;
+}
+
 void hostsvc_free(struct hostsvc *h)
 {
 	if (!h)

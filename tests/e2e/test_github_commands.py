@@ -710,7 +710,10 @@ class TestJsonOutput(ghcase.GitHubCase):
                                                                "journal") + "/"))
         self.assertTrue(os.path.exists(doc["journal"]))
         (t,) = doc["targets"]
-        self.assertEqual(set(t), {"forge", "url", "owner", "error", "requests", "repos"})
+        self.assertEqual(set(t), {"forge", "url", "owner", "error", "requests", "estimate",
+                                  "repos"})
+        # 2 writes with --write-interval 0: the pace adds nothing
+        self.assertEqual((t["estimate"]["writes"], t["estimate"]["paced"]), (2, False))
         self.assertEqual((t["forge"], t["url"], t["owner"], t["error"]),
                          ("github", gh.api_url, "acme", None))
         self.assertEqual(set(t["requests"]), {"total", "reads", "writes", "not_modified",

@@ -165,5 +165,45 @@ class TestKilledHolder(PacingCase):
         self.assertTrue(all(w.status == 201 or w.status == 200 for w in done), done)
 
 
+class TestEstimate(PacingCase):
+    """SPEC 11: a paced run says how long its writes will take before it starts."""
+
+    def plan(self, gh, interval, *extra):
+        labels = self.write_file(LABELS_FILE)
+        argv = ["--api-url", gh.api_url, "-o", "acme", "--write-interval", interval] + \
+            list(extra) + ["plan", "-c", labels]
+        res = self.run_epithet(argv, env=self.env(None))
+        self.assert_rc(res, 2)
+        self.assertEqual(gh.writes(), [], res)
+        return res
+
+    def test_interval(self):
+        # 6 writes, 2 s apart: about 10 s
+        gh = self.fake()
+        res = self.plan(gh, "2")
+        self.assert_in_out(res, "Plan: 3 to create, 3 to update in 3 of 3 repos.\n"
+                                "6 writes: about 10 s at github's pace.\n")
+        est = self.plan(gh, "2", "--output", "json").json()["targets"][0]["estimate"]
+        self.assertEqual((est["writes"], est["paced"]), (6, True))
+        self.assertGreaterEqual(est["seconds"], 10.0)
+        self.assertLess(est["seconds"], 10.5)
+
+    def test_minute_cap(self):
+        # 90 writes with no interval: 80 a minute, so the last 10 wait a minute
+        gh = FakeGitHub(token=TOKEN)
+        self.start_fake(gh)
+        for i in range(45):
+            gh.add_repo("acme", "r%02d" % i, labels=[{"name": "bug", "color": "000000"}])
+        res = self.plan(gh, "0")
+        self.assert_in_out(res, "90 writes: about 1 min at github's pace.\n")
+
+    def test_no_line_when_the_pace_adds_nothing(self):
+        gh = self.fake()
+        res = self.plan(gh, "0")
+        self.assertNotIn("pace", res.out, res)
+        est = self.plan(gh, "0", "--output", "json").json()["targets"][0]["estimate"]
+        self.assertEqual((est["writes"], est["paced"]), (6, False))
+
+
 if __name__ == "__main__":
     harness.main()

@@ -93,5 +93,19 @@ class TestTerminal(harness.EpithetTestCase):
         self.assertIn("#d73a4a", out)                  # still redraw itself)
 
 
+    def test_paced_progress_shows_the_time_left(self):
+        """SPEC 11: a paced run's progress line on a terminal says how long is
+        left; the plan said how long the writes would take."""
+        for i in range(2, 5):
+            self.gh.add_repo("acme", "r%d" % i)
+        rc, out = run_on_pty(["--api-url", self.gh.api_url, "-o", "acme", "--write-interval",
+                              "0.3", "ensure", "bug", "--color", "d73a4a"], self.env)
+        self.assertEqual(rc, 0, out)
+        self.assertRegex(out, r"4 writes: about 1 s at github's pace\.")
+        # after the first of 4 changes: 3 writes at 0.3 s apart are left
+        self.assertRegex(out, r"applying: 1/4 changes, about 1 s left")
+        self.assertEqual(len([w for w in self.gh.writes() if "/labels" in w.path]), 4)
+
+
 if __name__ == "__main__":
     harness.main()

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Estimate: the writes each target's plan needs and how long they take at
+ * its forge's pace (the host's pacing, hostsvc_writes_estimate_ms), made
+ * before the plan is shown; and, while applying, the time left for the
+ * progress line. Changes nothing.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+size_t planned_writes(const struct target_run *tr)
+{
+	size_t n = 0;
+
+	for (size_t j = 0; j < tr->n_repos; j++) {
+		const struct repo_run *r = &tr->repos[j];
+
+		for (size_t k = 0; k < r->plan.n; k++) {
+			const struct op *op = &r->plan.ops[k];
+
+			if (op->kind == OP_NOTICE)
+				continue;
+			n++;
+			if (op->kind == OP_MERGE && r->ops)
+				n += r->ops[k].items.n;
+		}
+	}
+	return n;
+}
+
+void estimate_writes(struct run *run)
+{
+	for (size_t i = 0; i < run->n_targets; i++) {
+		struct target_run *tr = &run->targets[i];
+		struct hostsvc_stats st = {0};
+
+		memset(&tr->estimate, 0, sizeof(tr->estimate));
+		if (tr->code || !tr->hs)
+			continue;
+		hostsvc_stats(tr->hs, &st);
+		tr->estimate.writes = planned_writes(tr);
+		tr->estimate.sent_before = st.writes;
+		tr->estimate.ms = hostsvc_writes_estimate_ms(tr->hs, tr->estimate.writes,
+							     &tr->estimate.paced);
+	}
+}
+
+void estimate_left(const struct run *run, char *buf, size_t n)
+{
+	uint64_t left = 0;
+	bool paced = false;
+	char text[32];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < run->n_targets; i++) {
+		const struct target_run *tr = &run->targets[i];
+		struct hostsvc_stats st = {0};
+		uint64_t sent;
+
+		if (!tr->estimate.paced || !tr->hs)
+			continue;
+		hostsvc_stats(tr->hs, &st);
+		sent = st.writes - tr->estimate.sent_before;
+		if (sent < tr->estimate.writes)
+			left += hostsvc_writes_estimate_ms(tr->hs, tr->estimate.writes - sent, NULL);
+		paced = true;
+	}
+	if (!paced || !left)
+		return;
+	duration_text(left, text, sizeof(text));
+	snprintf(buf, n, ", about %s left", text);
+}
