@@ -32,6 +32,10 @@ struct hostsvc_options {
 	const char *cacert;          /* --cacert, or NULL */
 	const char *user_agent;      /* "epithet/VERSION" */
 	bool cache;                  /* use the conditional-request cache (cache.h) */
+	/* The plugin may write to different repos from several threads at
+	 * once (EPITHET_CAP_CONCURRENT_WRITES): writes that nothing paces (no
+	 * interval, no cap per minute or hour) are then not serialised. */
+	bool concurrent_writes;
 };
 
 /* Counters, for --verbose, json output and the tests. */

@@ -71,8 +71,9 @@ int hs_exchange(struct hostsvc *h, const struct call *c, const char *url,
 		hs_error_set(err, EPITHET_ENOMEM, 0, "out of memory");
 		return EPITHET_ENOMEM;
 	}
-	/* No pacer: no endpoint, hence no token and nothing to pace. */
-	bool paced = !c->is_read && h->pacer;
+	/* No pacer: no endpoint, hence no token and nothing to pace. Writes
+	 * that nothing paces may run in parallel when the plugin says so. */
+	bool paced = !c->is_read && h->pacer && hs_writes_serial(h);
 
 	if (paced)
 		pthread_mutex_lock(&h->pacer->write_lock);

@@ -9,6 +9,8 @@
  * serialised by their pacer's write_lock (shared across sessions), held for
  * the whole request including its pacing, redirects,
  * retries and rate-limit waits: forges ask for mutations one at a time.
+ * The exception: with hostsvc_options.concurrent_writes (the plugin's
+ * EPITHET_CAP_CONCURRENT_WRITES) writes that nothing paces run in parallel.
  * Reads run in parallel and are never held up by writes. Counters and the
  * write interval are under lock. The endpoint is set from the plugin's open()
  * before any request and only read afterwards, so it needs no lock.

@@ -173,6 +173,9 @@ int hs_transfer(struct hostsvc *h, const struct call *c, const char *url, bool w
 struct pacer *hs_pacer_get(const char *origin, const unsigned char *id, size_t cap);
 void hs_pacer_put(struct pacer *p);
 int hs_pace_write(struct hostsvc *h, struct epithet_error *err);
+/* Whether writes go one at a time: always, unless the plugin may write
+ * concurrently and nothing paces them (hostsvc_options.concurrent_writes). */
+bool hs_writes_serial(struct hostsvc *h);
 /* After a paced write (sent or failed); write_lock held. */
 void hs_pace_wrote(struct pacer *p);
 

@@ -148,6 +148,19 @@ static void unlock_shared(struct pacer *p)
 	p->file_held = false;
 }
 
+bool hs_writes_serial(struct hostsvc *h)
+{
+	long interval;
+
+	if (!h->opt.concurrent_writes)
+		return true;
+	/* read each time: a secondary rate limit may turn pacing on */
+	pthread_mutex_lock(&h->lock);
+	interval = h->write_interval_ms;
+	pthread_mutex_unlock(&h->lock);
+	return interval > 0 || h->writes_per_minute || h->writes_per_hour;
+}
+
 void hs_pace_wrote(struct pacer *p)
 {
 	p->last_write_ms = hs_mono_ms();

@@ -74,6 +74,9 @@ static int group_setup(void **state)
 	if (!mkdtemp(tmpdir))
 		return -1;
 	setenv("EPITHET_TEST_FAST_RETRY", "1", 1);
+	/* the shared write pacing's file goes under HOME's cache dir */
+	unsetenv("XDG_RUNTIME_DIR");
+	unsetenv("XDG_CACHE_HOME");
 	return hostsvc_global_init();
 }
 
