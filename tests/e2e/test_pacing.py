@@ -181,12 +181,13 @@ class TestEstimate(PacingCase):
         # 6 writes, 2 s apart: about 10 s
         gh = self.fake()
         res = self.plan(gh, "2")
-        self.assert_in_out(res, "Plan: 3 to create, 3 to update in 3 of 3 repos.\n"
-                                "6 writes: about 10 s at github's pace.\n")
+        # (plus 6 times a request's duration: more under valgrind)
+        self.assertRegex(res.out, r"Plan: 3 to create, 3 to update in 3 of 3 repos.\n"
+                                  r"6 writes: about 1[0-3] s at github's pace.\n")
         est = self.plan(gh, "2", "--output", "json").json()["targets"][0]["estimate"]
         self.assertEqual((est["writes"], est["paced"]), (6, True))
         self.assertGreaterEqual(est["seconds"], 10.0)
-        self.assertLess(est["seconds"], 10.5)
+        self.assertLess(est["seconds"], 13.5)
 
     def test_minute_cap(self):
         # 90 writes with no interval: 80 a minute, so the last 10 wait a minute
