@@ -49,6 +49,16 @@ def label_writes(gh):
     return [w for w in gh.writes() if re.search(LABEL_PATH, w.path)]
 
 
+def assert_create_checked(case, posts, requests, res):
+    """The faulted create of @posts (the label POSTs, one per repo) was sent
+    once, and its outcome checked by listing that repo's labels again."""
+    case.assertEqual(len(posts), 2, res)
+    faulted = next(w for w in posts if w.fault)
+    relist = [r for r in requests if r.method == "GET" and r.seq > faulted.seq
+              and r.path == faulted.path]
+    case.assertTrue(relist, "the create was not checked by re-listing\n%r" % res)
+
+
 class FaultCase(harness.EpithetTestCase):
     """Helpers shared by the fault tests."""
 
@@ -208,14 +218,9 @@ class TestLostAnswers(FaultCase):
 
     def test_post_502_after_apply_is_checked_not_repeated(self):
         gh, res = self.lost("POST", status=502, body="<html>Bad gateway</html>")
-        posts = [w for w in label_writes(gh) if w.method == "POST"]
         # one create per repo, the faulted one included: never sent twice
-        self.assertEqual(len(posts), 2, res)
-        # the outcome was checked by listing the repo's labels again
-        faulted = next(w for w in posts if w.fault)
-        relist = [r for r in gh.requests if r.method == "GET" and r.seq > faulted.seq
-                  and r.path == faulted.path]
-        self.assertTrue(relist, "the create was not checked by re-listing\n%r" % res)
+        assert_create_checked(self, [w for w in label_writes(gh) if w.method == "POST"],
+                              gh.requests, res)
 
     def test_post_connection_reset_after_apply_is_checked_not_repeated(self):
         gh, res = self.lost("POST", drop=True)

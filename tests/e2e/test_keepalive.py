@@ -19,6 +19,8 @@ import re
 
 import harness
 from fake_gitea import FakeGitea
+import test_faults
+from test_faults import assert_create_checked
 from fake_github import FakeGitHub
 
 TOKEN = "ghp_KeepAliveSecretToken0123456789abcdXYZ"
@@ -26,19 +28,9 @@ OWNER = "acme"
 LABEL_PATH = r"^/(api/v1/)?(repos|repositories)/.*/labels"
 JOBS = os.environ.get("EPITHET_E2E_JOBS", "4")
 
-LABELS_FILE = """\
-labels:
-  - name: bug
-    color: "d73a4a"
-    description: Something isn't working
-  - name: feature
-    color: "a2eeef"
-  - name: docs
-    color: "0075ca"
-"""
-
-WANT = {"bug": ("d73a4a", "Something isn't working"), "feature": ("a2eeef", None),
-        "docs": ("0075ca", None)}
+# The labels file and the state it makes are the fault suite's.
+LABELS_FILE = test_faults.LABELS_FILE
+WANT = test_faults.WANT
 
 
 def label_writes(fake):
@@ -53,15 +45,8 @@ class KeepAliveCase(harness.EpithetTestCase):
         cls = FakeGitea if self.forge == "gitea" else FakeGitHub
         return self.start_fake(cls(**kw))
 
-    def org(self, fake, n=3):
-        """n repos, each needing a create, an update and a delete (with --prune)."""
-        names = ["r%d" % i for i in range(1, n + 1)]
-        for name in names:
-            fake.add_repo(OWNER, name, labels=[
-                {"name": "bug", "color": "000000", "description": "Something isn't working"},
-                {"name": "docs", "color": "0075ca"},
-                {"name": "stale", "color": "cccccc"}])
-        return names
+    # n repos, each needing a create, an update and a delete (with --prune)
+    org = test_faults.FaultCase.org
 
     def target(self, fake):
         if self.forge == "gitea":
@@ -176,14 +161,10 @@ class TestLostAnswerOnAReusedConnection(KeepAliveCase):
 
     def test_create(self):
         fake, res = self.lost("POST")
-        posts = [w for w in label_writes(fake) if w.method == "POST"]
         # one create per repo, the lost one included: libcurl's own resend was
         # stopped, and the core found the label by listing the repo again
-        self.assertEqual(len(posts), 2, res)
-        faulted = next(w for w in posts if w.fault)
-        relist = [r for r in fake.requests if r.method == "GET" and r.seq > faulted.seq
-                  and r.path == faulted.path]
-        self.assertTrue(relist, "the create was not checked by re-listing\n%r" % res)
+        assert_create_checked(self, [w for w in label_writes(fake) if w.method == "POST"],
+                              fake.requests, res)
 
     def test_update(self):
         fake, res = self.lost("PATCH")
