@@ -1,16 +1,25 @@
 /* SPDX-License-Identifier: MIT */
-/* The paced writes' estimate (core/host/estimate.c) and how it is shown
- * (duration_text, core/util.c). */
+/* The paced writes' estimate (core/host/estimate.c), how it is shown
+ * (duration_text, core/util.c), and the pacing state shared between
+ * processes (core/host/pacing-shared.c: two opens of one file lock each
+ * other out as two processes do). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host/pacing-shared.h"
 #include "hostsvc.h"
 #include "util.h"
 
@@ -104,6 +113,88 @@ static void test_duration_text(void **state)
 	assert_string_equal(buf, "2 h");
 }
 
+static const unsigned char ident[32] = {1, 2, 3};
+
+static uint64_t mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void test_pace_file_shared(void **state)
+{
+	char dir[] = "/tmp/epithet-test-pace-XXXXXX";
+	struct pace_file *a, *b, *other;
+	uint64_t t = mono();
+	char cmd[128];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	a = pace_file_open(dir, "https://forge.test:443", ident, 4);
+	b = pace_file_open(dir, "https://forge.test:443", ident, 2);
+	other = pace_file_open(dir, "https://other.test:443", ident, 4);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(other);
+	assert_string_equal(pace_file_path(a), pace_file_path(b));
+	assert_string_not_equal(pace_file_path(a), pace_file_path(other));
+
+	/* a writes three times; while it holds the lock, b cannot take it */
+	assert_int_equal(pace_file_trylock(a), 0);
+	assert_int_equal(pace_file_count(a), 0);
+	assert_int_equal(pace_file_trylock(b), 1);
+	assert_int_equal(pace_file_trylock(other), 0); /* another origin: another lock */
+	pace_file_unlock(other);
+	pace_file_started(a, t - 30);
+	pace_file_started(a, t - 20);
+	pace_file_started(a, t - 10);
+	pace_file_ended(a, t - 5);
+	pace_file_unlock(a);
+
+	/* b sees a's writes; its smaller ring does not shrink the file's */
+	assert_int_equal(pace_file_trylock(b), 0);
+	assert_int_equal(pace_file_last_end(b), t - 5);
+	assert_int_equal(pace_file_count(b), 3);
+	assert_int_equal(pace_file_recent(b, 1), t - 10);
+	assert_int_equal(pace_file_recent(b, 3), t - 30);
+	pace_file_started(b, t - 1);
+	pace_file_unlock(b);
+	assert_int_equal(pace_file_trylock(a), 0);
+	assert_int_equal(pace_file_count(a), 4);
+	assert_int_equal(pace_file_recent(a, 4), t - 30);
+	pace_file_unlock(a);
+	pace_file_close(a);
+
+	/* garbage, or times to come: started afresh, or counted as now */
+	{
+		int fd = open(pace_file_path(b), O_WRONLY | O_TRUNC);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "garbage", 7), 7);
+		close(fd);
+	}
+	assert_int_equal(pace_file_trylock(b), 0);
+	assert_int_equal(pace_file_count(b), 0);
+	assert_int_equal(pace_file_last_end(b), 0);
+	pace_file_ended(b, t + 3600000);
+	pace_file_unlock(b);
+	assert_int_equal(pace_file_trylock(b), 0);
+	assert_true(pace_file_last_end(b) <= mono());
+	pace_file_unlock(b);
+	{
+		struct stat st;
+
+		assert_int_equal(stat(pace_file_path(b), &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+	}
+	pace_file_close(b);
+	pace_file_close(other);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -111,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_github_pace),
 		cmocka_unit_test(test_closed_form_is_the_schedule),
 		cmocka_unit_test(test_duration_text),
+		cmocka_unit_test(test_pace_file_shared),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
