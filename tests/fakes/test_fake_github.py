@@ -1038,6 +1038,45 @@ class TestGraphQLGHES(TestGraphQL):
 
 
 # ---------------------------------------------------------------------------------
+class TestConnections(FakeCase):
+    """fakeforge's connection knobs: counted, tagged, idle ones closed,
+    recycled after so many answers (politely or not)."""
+
+    def test_counted_and_tagged(self):
+        self.c.get("/repos/acme/r1/labels")
+        self.c.get("/repos/acme/r1/labels")
+        other = Client(self.gh)
+        self.addCleanup(other.close)
+        other.get("/repos/acme/r1/labels")
+        self.assertEqual(self.gh.connections, 2)
+        self.assertEqual([r.conn for r in self.gh.requests], [1, 1, 2])
+
+    def test_idle_connection_closed(self):
+        self.gh.idle_timeout = 0.1
+        self.c.get("/repos/acme/r1/labels")
+        time.sleep(0.4)
+        # the server closed it: the client's next request finds out
+        with self.assertRaises((http.client.RemoteDisconnected, ConnectionError)):
+            self.c.get("/repos/acme/r1/labels")
+
+    def test_recycled_politely(self):
+        self.gh.conn_max_requests = 2
+        self.assertNotEqual(self.c.get("/repos/acme/r1/labels").headers.get("connection"), "close")
+        self.assertEqual(self.c.get("/repos/acme/r1/labels").headers.get("connection"), "close")
+        self.c.get("/repos/acme/r1/labels")  # http.client opens a new one
+        self.assertEqual([r.conn for r in self.gh.requests], [1, 1, 2])
+
+    def test_recycled_silently(self):
+        self.gh.conn_max_requests = 1
+        self.gh.conn_close_header = False
+        r = self.c.get("/repos/acme/r1/labels")
+        self.assertEqual(r.status, 200)
+        self.assertIsNone(r.headers.get("connection"))
+        time.sleep(0.1)
+        with self.assertRaises((http.client.RemoteDisconnected, ConnectionError)):
+            self.c.get("/repos/acme/r1/labels")
+
+
 class TestHarness(unittest.TestCase):
     """tests/e2e/harness.py gives each run a clean environment."""
 
