@@ -178,6 +178,7 @@ class Runner:
         }
         if doc:
             row["reported"] = doc["targets"][0]["requests"]
+            row["estimate"] = doc["targets"][0].get("estimate")
         if rc not in (0, 2):
             sys.stderr.write("bench: %s exited %d\n%s\n" % (label, rc, err[-2000:]))
         return row
@@ -260,13 +261,14 @@ def pacing(runner, args):
     starts = sorted(r for r in row["write_times"])
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     per_minute = max((sum(1 for t in starts if s <= t < s + 60) for s in starts), default=0)
+    est = (row.get("estimate") or {}).get("seconds")
     print("pacing: %d repos, %d writes (expected %d), --write-interval %s: smallest gap %.3f s, "
-          "most writes in any 60 s: %d, took %.1f s, rc %d"
+          "most writes in any 60 s: %d, took %.1f s (estimated %s s), rc %d"
           % (repos, row["writes"], writes, args.pacing_interval, min(gaps) if gaps else 0.0,
-             per_minute, row["time_s"], row["rc"]))
+             per_minute, row["time_s"], "-" if est is None else "%.1f" % est, row["rc"]))
     return {"repos": repos, "writes": row["writes"], "interval": args.pacing_interval,
             "min_gap_s": min(gaps) if gaps else None, "max_per_minute": per_minute,
-            "time_s": row["time_s"], "rc": row["rc"]}
+            "time_s": row["time_s"], "estimate_s": est, "rc": row["rc"]}
 
 
 def main(argv=None):
