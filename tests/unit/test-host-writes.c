@@ -5,10 +5,12 @@
  * 150 ms and counts the requests in flight: one at a time by default and
  * whenever something paces them; in parallel only with concurrent_writes
  * and no pacing. Over keep-alive connections: each thread's writes reuse
- * one (the connections counter).
+ * one (the connections counter). And a 502 on a write: sent again only when
+ * the plugin flags it EPITHET_HTTP_IDEMPOTENT, which a dry run still refuses.
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +37,8 @@ struct server {
 	int fd, port;
 	pthread_mutex_t lock;
 	int in_flight, most;
+	int fail_next;          /* answer this many of the next requests 502 */
+	int seen;               /* requests answered */
 };
 
 static struct server srv = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -46,6 +50,7 @@ static void *serve_conn(void *arg)
 	char buf[8192];
 	size_t have = 0;
 	static const char answer[] = "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n";
+	static const char bad[] = "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n";
 
 	for (;;) {
 		ssize_t n = recv(c, buf + have, sizeof(buf) - 1 - have, 0);
@@ -55,10 +60,11 @@ static void *serve_conn(void *arg)
 			break;
 		have += (size_t)n;
 		buf[have] = '\0';
-		/* DELETEs without a body: a request ends at the blank line */
+		/* requests without a body: one ends at the blank line */
 		while ((end = strstr(buf, "\r\n\r\n")) != NULL) {
 			struct timespec ts = { 0, 150 * 1000000L };
 			size_t used = (size_t)(end + 4 - buf);
+			bool fail;
 
 			pthread_mutex_lock(&srv.lock);
 			if (++srv.in_flight > srv.most)
@@ -67,8 +73,12 @@ static void *serve_conn(void *arg)
 			nanosleep(&ts, NULL);
 			pthread_mutex_lock(&srv.lock);
 			srv.in_flight--;
+			srv.seen++;
+			fail = srv.fail_next > 0;
+			srv.fail_next -= fail;
 			pthread_mutex_unlock(&srv.lock);
-			if (send(c, answer, sizeof(answer) - 1, MSG_NOSIGNAL) < 0)
+			if (fail ? send(c, bad, sizeof(bad) - 1, MSG_NOSIGNAL) < 0
+				 : send(c, answer, sizeof(answer) - 1, MSG_NOSIGNAL) < 0)
 				goto out;
 			memmove(buf, buf + used, have - used + 1);
 			have -= used;
@@ -210,12 +220,63 @@ static void test_serial_when_paced(void **state)
 	assert_int_equal(most_in_flight(true, 20, &st), 1);
 }
 
+/* A POST answered 502 once: the status the plugin gets, and the sends. */
+static int post_after_502(uint32_t flags, bool dry_run, int *sent, int *rc)
+{
+	struct hostsvc_options o = { .plugin_name = "test", .max_wait_s = 5,
+				     .user_agent = "epithet-test", .dry_run = dry_run };
+	char root[64];
+	struct epithet_endpoint ep = { .struct_size = sizeof(ep), .api_root = root };
+	struct epithet_http_request r = { .struct_size = sizeof(r), .method = "POST",
+					  .url = "/repos/acme/r1/issues/1/labels", .flags = flags };
+	struct epithet_http_response *resp = NULL;
+	struct epithet_error err;
+	struct hostsvc *h = hostsvc_new(&o);
+	const struct epithet_host *host = hostsvc_host(h);
+	int status;
+
+	snprintf(root, sizeof(root), "http://127.0.0.1:%d", srv.port);
+	assert_int_equal(host->set_endpoint(host->host_data, &ep, &err), 0);
+	pthread_mutex_lock(&srv.lock);
+	srv.fail_next = 1;
+	srv.seen = 0;
+	pthread_mutex_unlock(&srv.lock);
+	*rc = host->http(host->host_data, &r, &resp, &err);
+	status = resp ? resp->status : 0;
+	host->http_free(host->host_data, resp);
+	hostsvc_free(h);
+	pthread_mutex_lock(&srv.lock);
+	*sent = srv.seen;
+	srv.fail_next = 0;
+	pthread_mutex_unlock(&srv.lock);
+	return status;
+}
+
+static void test_idempotent_write_retried(void **state)
+{
+	int sent, rc;
+
+	(void)state;
+	/* a plain POST may have been applied: its 502 goes back to the plugin */
+	assert_int_equal(post_after_502(0, false, &sent, &rc), 502);
+	assert_int_equal(rc, 0);
+	assert_int_equal(sent, 1);
+	/* flagged idempotent: sent again, like a GET */
+	assert_int_equal(post_after_502(EPITHET_HTTP_IDEMPOTENT, false, &sent, &rc), 204);
+	assert_int_equal(sent, 2);
+	/* still a write: refused in a dry run, nothing sent */
+	assert_int_equal(post_after_502(EPITHET_HTTP_IDEMPOTENT, true, &sent, &rc), 0);
+	assert_int_equal(rc, EPITHET_ERROR);
+	assert_int_equal(sent, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serial_by_default),
 		cmocka_unit_test(test_parallel_when_allowed_and_unpaced),
 		cmocka_unit_test(test_serial_when_paced),
+		cmocka_unit_test(test_idempotent_write_retried),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
