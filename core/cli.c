@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bases.h"
 #include "config.h"
 #include "engine.h"
 #include "hostsvc.h"
@@ -579,9 +580,15 @@ static const char *default_config(void)
 static int load_file(struct cli *c, struct desired *d)
 {
 	struct lf_diags diags = {0};
+	/* Bases on a forge (`extends`) are read before anything else is sent;
+	 * a policy without targets reads them where the command line says. */
+	struct bases_reader bases = {
+		.opt = &c->ro, .forge = c->t.forge, .url = c->t.url, .api_url = c->t.api_url,
+	};
 	int rc;
 
-	rc = lf_load(c->ro.config_path, NULL, d, &diags);
+	rc = lf_load_policy(c->ro.config_path, NULL, bases_read, &bases, d, &diags);
+	bases_reader_finish(&bases);
 	if (rc != 0) {
 		for (size_t i = 0; i < diags.n; i++) {
 			char *m = lf_diag_format(&diags.v[i]);

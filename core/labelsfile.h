@@ -48,7 +48,62 @@ struct lf_diags {
 int lf_load(const char *path, const struct lf_limits *limits, struct desired *out,
 	    struct lf_diags *diags);
 
-/* Same, from a buffer (@name is used in messages). */
+/*
+ * SPEC 9, `extends`: a labels file in a repository on a forge, and the
+ * reader the caller gives for it (the core's labels module never opens a
+ * plugin). @forge NULL: the extending policy's default (its first target's
+ * forge and url; without targets, the command line's).
+ */
+struct lf_remote {
+	const char *forge;
+	const char *url;
+	const char *api_url;
+	const char *owner;
+	const char *repo;
+	const char *path;
+	const char *ref;        /* NULL: the default branch */
+};
+/* Returns 0 with *@buf (malloc'd) and *@len, or not 0 with *@error (malloc'd). */
+typedef int (*lf_read_fn)(void *data, const struct lf_remote *where, char **buf, size_t *len,
+			  char **error);
+
+/*
+ * lf_load with `extends` resolved: local bases relative to the extending
+ * file, forge bases through @read (NULL: a forge base is an error). Bases are
+ * read depth first, in order, then laid under the file that extends them.
+ * A cycle, a depth over 8, an unreadable base or `targets` in a base is an
+ * error showing the chain of files.
+ */
+int lf_load_policy(const char *path, const struct lf_limits *limits, lf_read_fn read, void *data,
+		   struct desired *out, struct lf_diags *diags);
+
+/* The same from a buffer: @name is the file's name (and where its local
+ * bases are looked for). */
+int lf_load_policy_buffer(const char *name, const char *buf, size_t len,
+			  const struct lf_limits *limits, lf_read_fn read, void *data,
+			  struct desired *out, struct lf_diags *diags);
+
+/*
+ * SPEC 9, sets: the desired labels of one repo: the top-level labels, then
+ * those of every set that selects it, in file order. The same label given
+ * twice with the same fields is kept once; with other fields, *@error (malloc'd)
+ * names both places and -EINVAL is returned. @out's labels are shallow copies
+ * (they borrow @policy's text): free with lf_repo_desired_finish. *@sets gets
+ * the names of the sets that selected the repo (borrowed; the array is
+ * malloc'd, NULL-terminated, NULL when none).
+ */
+struct lf_repo {
+	const char *target;     /* the target's name, or NULL */
+	const char *owner;
+	const char *name;       /* NULL: the owner-level labels (no set selects them) */
+	char *const *topics;    /* NULL-terminated or NULL */
+};
+int lf_repo_desired(const struct desired *policy, const struct lf_repo *repo, struct desired *out,
+		    const char ***sets, char **error);
+void lf_repo_desired_finish(struct desired *out);
+
+/* Same, from a buffer (@name is used in messages): lf_load_policy_buffer
+ * without a forge reader. */
 int lf_load_buffer(const char *name, const char *buf, size_t len,
 		   const struct lf_limits *limits, struct desired *out, struct lf_diags *diags);
 
@@ -59,6 +114,12 @@ int lf_load_buffer(const char *name, const char *buf, size_t len,
  */
 int lf_check_limits(const char *file, const struct desired *d, const struct lf_limits *limits,
 		    struct lf_diags *diags);
+
+/* The same for a policy lf_load_policy made: each label is blamed in the
+ * file it is written in, at its value (the name's, the description's), as
+ * the loader would have with @limits. Sets' labels too. */
+int lf_check_policy_limits(const struct desired *d, const struct lf_limits *limits,
+			   struct lf_diags *diags);
 
 /* "FILE:LINE:COL: MESSAGE" (line/col left out when 0), malloc'd. */
 char *lf_diag_format(const struct lf_diag *d);

@@ -44,10 +44,31 @@ struct want_label {
 	char **alias_keys;       /* names_key() of each alias */
 	size_t n_aliases;
 	struct srcpos pos;
+	/* SPEC 9: retirement. With has_delete_after, the label is synced until
+	 * delete_after (seconds since the epoch, UTC), then deleted. */
+	bool has_delete_after;
+	int64_t delete_after;
+	const char *file;        /* the labels file it is written in (owned by the desired set), or NULL */
+	struct srcpos name_pos;  /* of the name's value, for messages (0: pos) */
+	struct srcpos desc_pos;  /* of the description's value */
+};
+
+/* SPEC 9: labels for the repos a set selects. */
+struct label_set {
+	char *name;              /* unique in the policy */
+	char **repos;            /* globs as --include, NULL-terminated or NULL */
+	char **topics;           /* any of, NULL-terminated or NULL */
+	char **targets;          /* target names, NULL-terminated or NULL = every target */
+	struct srcpos *target_pos; /* where each of targets is written */
+	struct want_label *labels;
+	size_t n_labels;
+	const char *file;        /* as want_label.file */
+	struct srcpos pos;
 };
 
 /* Where a run works: a forge, its URL, an owner or some repos, filters. */
 struct target {
+	char *name;              /* a file's target `name` (unique), or NULL */
 	char *forge;             /* plugin name or path */
 	char *url;               /* NULL = forge default */
 	char *api_url;           /* NULL unless given */
@@ -70,6 +91,9 @@ struct desired {
 	char **keep;             /* globs never pruned, NULL-terminated or NULL */
 	struct target *targets;  /* from the file; empty when the command line gives them */
 	size_t n_targets;
+	struct label_set *sets;  /* SPEC 9: labels for some repos only */
+	size_t n_sets;
+	char **files;            /* the files read (the labels file and its bases), NULL-terminated */
 };
 
 #endif

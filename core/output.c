@@ -14,6 +14,7 @@
 
 #include "status.h"
 #include "config.h"
+#include "labels/when.h"
 #include "labelsfile.h"
 #include "log.h"
 #include "names.h"
@@ -140,9 +141,20 @@ static void print_op(const struct run_options *o, FILE *f, const struct op *op,
 		break;
 	case OP_NOTICE:
 		fprintf(f, "%s", display(op->why));
+		if (op->retires && op->cur)
+			print_usage(f, op, orun);
 		break;
 	}
 	fputc('\n', f);
+}
+
+/* SPEC 9: the sets a repo got, after its name: "  [sets: frontend, docs]". */
+static void print_sets(FILE *f, const struct repo_run *r)
+{
+	for (size_t i = 0; r->sets && r->sets[i]; i++)
+		fprintf(f, "%s%s", i ? ", " : "  [sets: ", display(r->sets[i]));
+	if (r->sets && r->sets[0])
+		fputc(']', f);
 }
 
 static const char *target_label(const struct target_run *tr)
@@ -220,13 +232,17 @@ void output_plan(const struct run *run)
 			if (!r->plan.n) {
 				if (log_verbosity() > 0) {
 					target_heading(run, tr, &headed);
-					printf("%s: up to date\n", r->full);
+					printf("%s: up to date", r->full);
+					print_sets(stdout, r);
+					putchar('\n');
 				}
 				continue;
 			}
 			changed += plan_changes(&r->plan) > 0;
 			target_heading(run, tr, &headed);
-			printf("%s%s%s\n", o->color ? "\x1b[1m" : "", display(r->full), reset(o));
+			printf("%s%s%s", o->color ? "\x1b[1m" : "", display(r->full), reset(o));
+			print_sets(stdout, r);
+			putchar('\n');
 			for (size_t k = 0; k < r->plan.n; k++) {
 				print_op(o, stdout, &r->plan.ops[k], r->ops ? &r->ops[k] : NULL);
 				by[r->plan.ops[k].kind]++;
@@ -294,6 +310,15 @@ static json_object *json_op(const struct op *op, const struct op_run *orun)
 	json_object_object_add(j, "label", jstr(op->cur ? op->cur->name : op->name));
 	if (op->kind == OP_NOTICE) {
 		json_object_object_add(j, "message", jstr(op->why));
+		if (op->retires) {
+			char when[32];
+
+			when_format(op->retire_at, when, sizeof(when));
+			json_object_object_add(j, "retires", jstr(when));
+			usage_counts(op, orun, &is, &pr);
+			json_object_object_add(j, "issues", is < 0 ? NULL : json_object_new_int64(is));
+			json_object_object_add(j, "pulls", pr < 0 ? NULL : json_object_new_int64(pr));
+		}
 		return j;
 	}
 	if (op->fields & EPITHET_FIELD_NAME && op->kind != OP_CREATE)
@@ -333,6 +358,15 @@ static json_object *json_op(const struct op *op, const struct op_run *orun)
 	if (orun && orun->error)
 		json_object_object_add(j, "error", jstr(orun->error));
 	return j;
+}
+
+static json_object *json_sets(const struct repo_run *r)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; r->sets && r->sets[i]; i++)
+		json_object_array_add(a, jstr(r->sets[i]));
+	return a;
 }
 
 static json_object *json_requests(const struct target_run *tr)
@@ -410,6 +444,8 @@ static void result_json(const struct run *run)
 			json_object_object_add(o, "repo", jstr(r->full));
 			json_object_object_add(o, "read_only", json_object_new_boolean(r->read_only));
 			json_object_object_add(o, "error", jstr(r->read_error));
+			if (run->want && run->want->n_sets)
+				json_object_object_add(o, "sets", json_sets(r));
 			for (size_t k = 0; k < r->plan.n; k++) {
 				const struct op_run *orun = r->ops ? &r->ops[k] : NULL;
 

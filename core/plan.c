@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "epithet/forge.h"
+#include "labels/when.h"
 #include "names.h"
 #include "util.h"
 
@@ -109,6 +110,9 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 	size_t nh = find(cur, n_cur, w->key, have, 2);
 	const struct label *first_alias = NULL;
 	struct op *op;
+	/* SPEC 9: past its delete_after, a label is as delete: true. */
+	bool retired = w->has_delete_after && o->now >= w->delete_after;
+	bool remove = w->remove || retired;
 
 	if (nh > 1) {
 		bool owner = (have[0]->flags | have[1]->flags) & EPITHET_LABEL_OWNER;
@@ -122,15 +126,19 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 		/* The owner's label already serves this repo: a repo label of
 		 * the same name would be a duplicate, and changing the owner's
 		 * label is the owner-level target's job (org_labels). */
-		if (w->remove || diff_needed(w, have[0], o->caps))
+		if (remove || diff_needed(w, have[0], o->caps))
 			notice(out, have[0], xasprintf("%s is an owner-level label here; manage it "
 						       "with org_labels (--org-labels)", w->name));
 		return;
 	}
-	if (w->remove) {
+	if (remove) {
 		if (nh == 1) {
+			char when[32];
+
 			op = add_op(out, OP_DELETE, have[0]);
-			op->why = xstrdup("delete: true");
+			when_format(w->delete_after, when, sizeof(when));
+			op->why = retired && !w->remove ? xasprintf("retired on %s", when)
+							 : xstrdup("delete: true");
 		}
 		return;
 	}
@@ -206,11 +214,31 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 	}
 }
 
+/* A label still before its delete_after: synced, and the plan says when it
+ * goes (the engine counts the issues that carry it). */
+static void retire_notice(const struct want_label *w, const struct label *cur, size_t n_cur,
+			  const struct plan_opts *o, struct plan *out)
+{
+	const struct label *have[2];
+	char when[32];
+	struct op *op;
+
+	if (!w->has_delete_after || w->remove || o->now >= w->delete_after)
+		return;
+	when_format(w->delete_after, when, sizeof(when));
+	op = add_op(out, OP_NOTICE, find(cur, n_cur, w->key, have, 2) == 1 ? have[0] : NULL);
+	op->why = xasprintf("%s retires on %s", w->name, when);
+	op->retires = true;
+	op->retire_at = w->delete_after;
+}
+
 void plan_repo(const struct desired *want, const struct label *cur, size_t n_cur,
 	       const struct plan_opts *o, struct plan *out)
 {
-	for (size_t i = 0; i < want->n_labels; i++)
+	for (size_t i = 0; i < want->n_labels; i++) {
 		plan_one(&want->labels[i], cur, n_cur, o, out);
+		retire_notice(&want->labels[i], cur, n_cur, o, out);
+	}
 	if (!o->prune)
 		return;
 	for (size_t i = 0; i < n_cur; i++) {

@@ -36,6 +36,8 @@ struct op {
 	char *description;
 	uint32_t flags;            /* EPITHET_LABEL_EXCLUSIVE / _ARCHIVED when fields say so */
 	char *why;                 /* OP_NOTICE text, or the reason of a delete ("prune") */
+	bool retires;              /* OP_NOTICE: the label retires on retire_at (delete_after) */
+	int64_t retire_at;
 };
 
 struct plan {
@@ -49,6 +51,7 @@ struct plan_opts {
 	bool prune;                /* delete labels the desired set does not name */
 	bool prune_archive;        /* archive instead (only with EPITHET_CAP_ARCHIVE) */
 	const char *default_color; /* colour of a created label the file gives none ("ededed") */
+	int64_t now;               /* seconds since the epoch: a label past its delete_after is deleted */
 };
 
 /*

@@ -86,6 +86,7 @@ struct repo_run {
 	char *read_error;
 	struct plan plan;
 	struct op_run *ops;        /* one per plan op */
+	const char **sets;         /* SPEC 9: the sets that selected it (names borrowed from the policy) */
 };
 
 struct target_run {

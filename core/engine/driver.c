@@ -103,14 +103,13 @@ int load_plugins(struct run *run, const struct desired *want)
 				goto checked;
 		if (want && run->opt->config_path &&
 		    (run->opt->cmd == CMD_SYNC || run->opt->cmd == CMD_PLAN)) {
-			/* The labels came from the file: read it again with the
-			 * forge's limits, so that a value too long is reported
-			 * where it is (the line and column of the value). */
+			/* The labels came from the file (and its bases): a value
+			 * too long is reported where it is (the file, the line
+			 * and column of the value). Not read again: that would
+			 * read the forge bases twice. */
 			struct lf_limits lim = {f->name_max, f->description_max};
-			struct desired again = {0};
 
-			bad |= lf_load(run->opt->config_path, &lim, &again, &diags) != 0;
-			desired_finish(&again);
+			bad |= lf_check_policy_limits(want, &lim, &diags) != 0;
 		} else if (want) {
 			/* The labels came from the command (with -c, the file
 			 * only brings targets): do not blame the file. */
@@ -134,6 +133,14 @@ checked:;
 	return 0;
 }
 
+static void uses_fields(const struct want_label *v, size_t n, bool *excl, bool *desc)
+{
+	for (size_t k = 0; k < n; k++) {
+		*excl |= v[k].exclusive > 0;
+		*desc |= v[k].has_description && v[k].description && *v[k].description;
+	}
+}
+
 /* Notices about fields a forge ignores: said once per forge, not per repo. */
 static void capability_notices(const struct run *run, const struct desired *want)
 {
@@ -145,11 +152,9 @@ static void capability_notices(const struct run *run, const struct desired *want
 			seen |= run->targets[k].plugin->forge == f;
 		if (seen)
 			continue;
-		for (size_t k = 0; k < want->n_labels; k++) {
-			excl |= want->labels[k].exclusive > 0;
-			desc |= want->labels[k].has_description && want->labels[k].description &&
-				*want->labels[k].description;
-		}
+		uses_fields(want->labels, want->n_labels, &excl, &desc);
+		for (size_t k = 0; k < want->n_sets; k++)
+			uses_fields(want->sets[k].labels, want->sets[k].n_labels, &excl, &desc);
 		if (excl && !(f->capabilities & EPITHET_CAP_EXCLUSIVE))
 			log_notice("forge '%s' has no exclusive (scoped) labels: 'exclusive' is ignored there",
 				   f->name);

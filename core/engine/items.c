@@ -51,7 +51,9 @@ void find_items(struct target_run *tr, struct repo_run *r)
 		struct epithet_error err = {0};
 		struct epithet_label cur;
 
-		if (!(op->kind == OP_DELETE || op->kind == OP_MERGE) || !op->cur || run_stopping())
+		/* and a label that retires later (delete_after): the plan counts them */
+		if (!(op->kind == OP_DELETE || op->kind == OP_MERGE || op->retires) || !op->cur ||
+		    run_stopping())
 			continue;
 		to_epithet_label(op->cur, &cur);
 		if (f->list_labelled(tr->session, r->owner, r->name, &cur, collect_item,

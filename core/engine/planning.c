@@ -7,10 +7,37 @@
 #include "internal.h"
 
 #include <string.h>
+#include <time.h>
 
+#include "labelsfile.h"
 #include "util.h"
 
 /* ---- planning ---- */
+
+/* SPEC 9: each repo is planned against its own desired labels: the
+ * top-level ones and those of the sets that select it. Two of them asking
+ * for one label differently fail that repo alone. */
+static void plan_for_repo(const struct target_run *tr, struct repo_run *r, const struct desired *want,
+			  const struct plan_opts *po)
+{
+	struct lf_repo who = {
+		.target = tr->t->name, .owner = r->owner, .name = r->name, .topics = r->topics,
+	};
+	struct desired mine;
+	char *error = NULL;
+
+	if (!want->n_sets) {
+		plan_repo(want, r->labels, r->n_labels, po, &r->plan);
+		return;
+	}
+	if (lf_repo_desired(want, &who, &mine, &r->sets, &error) != 0) {
+		r->read_code = EPITHET_EINVALID;
+		r->read_error = error;
+		return;
+	}
+	plan_repo(&mine, r->labels, r->n_labels, po, &r->plan);
+	lf_repo_desired_finish(&mine);
+}
 
 void plan_all(struct run *run, const struct desired *want)
 {
@@ -21,6 +48,7 @@ void plan_all(struct run *run, const struct desired *want)
 			.prune = run->opt->prune,
 			.prune_archive = run->opt->prune_archive,
 			.default_color = "ededed",
+			.now = (int64_t)time(NULL),
 		};
 
 		if (tr->code)
@@ -30,7 +58,9 @@ void plan_all(struct run *run, const struct desired *want)
 
 			if (r->read_code || r->read_only)
 				continue;
-			plan_repo(want, r->labels, r->n_labels, &po, &r->plan);
+			plan_for_repo(tr, r, want, &po);
+			if (r->read_code)
+				continue;
 			r->ops = xcalloc(r->plan.n ? r->plan.n : 1, sizeof(*r->ops));
 			find_items(tr, r);
 		}

@@ -94,6 +94,7 @@ void repos_free(struct repo_run *repos, size_t n)
 			free(r->ops[k].items.v);
 		}
 		free(r->ops);
+		free(r->sets);
 		plan_finish(&r->plan);
 		for (size_t k = 0; k < r->n_labels; k++)
 			label_finish(&r->labels[k]);

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "labels/policy.h"
 #include "labelsfile.h"
 
 #if defined(__GNUC__)
@@ -87,6 +88,10 @@ struct ctx {
 	unsigned shown_next;
 	struct nameref *refs;
 	size_t n_refs, cap_refs;
+	/* SPEC 9 */
+	bool base;              /* a base of another file: no targets */
+	struct lf_bases *bases; /* where `extends` goes; NULL: refused */
+	const char *file_ref;   /* the desired set's copy of file, for labels */
 };
 
 /* json.c: JSON text into the tree (NULL, or c->fatal, on errors). */
@@ -113,6 +118,21 @@ void check_length(struct ctx *c, unsigned line, unsigned col, const char *what, 
 		  unsigned max);
 void want_label_clear(struct want_label *w);
 void parse_root(struct ctx *c, const struct node *root, struct desired *d);
+/* ... and what policy_keys.c uses of it: */
+void check_keys(struct ctx *c, const struct node *m, const char *const *known, const char *where);
+const struct node *map_get(const struct node *m, const char *key, const struct node **keynode);
+bool get_text(struct ctx *c, const struct node *v, const char *what, bool item, char **out);
+bool opt_text(struct ctx *c, const struct node *m, const char *key, char **out);
+bool opt_list(struct ctx *c, const struct node *m, const char *key, char ***out);
+void check_url(struct ctx *c, const struct node *m, const char *key, const char *url);
+/* One list of labels (the top level's or a set's), names checked within it. */
+void parse_label_list(struct ctx *c, const struct node *labels, struct want_label **out, size_t *n);
+
+/* policy_keys.c: SPEC 9's keys, for parse_root. */
+void parse_sets(struct ctx *c, const struct node *v, struct desired *d);
+void check_target_names(struct ctx *c, const struct node *v, const struct desired *d);
+/* Into c->bases (refused when NULL). */
+void parse_extends(struct ctx *c, const struct node *v);
 
 /* yaml.c: YAML text into the tree. */
 bool text_in(const char *s, const char *const *set);

@@ -3,11 +3,12 @@
  * Loading a labels file (the lf_* entry points of labelsfile.h): reading
  * the file, whole-file checks (size, UTF-8, NUL), choosing the reader by
  * extension or content, sorting the diagnostics, and freeing what a
- * desired set owns. The readers and the validator do the rest.
+ * desired set owns. One file at a time: extends.c reads the bases. The readers and the validator do the rest.
  */
 #include "lf.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +18,8 @@
 #include <sys/stat.h>
 
 #include <unistr.h>
+
+#include "labels/policy.h"
 
 /* ---- loading ---- */
 
@@ -101,10 +104,13 @@ static bool move_diags(struct lf_diags *dst, struct lf_diags *src)
 	return true;
 }
 
-int lf_load_buffer(const char *name, const char *buf, size_t len, const struct lf_limits *limits,
-		   struct desired *out, struct lf_diags *diags)
+int lf_parse_one(const char *name, const char *format_name, const char *buf, size_t len,
+		 const struct lf_limits *limits, bool base, struct desired *out,
+		 struct lf_bases *bases, struct lf_diags *diags)
 {
-	struct ctx c = { .file = name ? name : "<labels>", .diags = diags, .limits = limits };
+	const char *fmt = format_name ? format_name : (name ? name : "");
+	struct ctx c = { .file = name ? name : "<labels>", .diags = diags, .limits = limits,
+			 .base = base, .bases = bases };
 	struct desired d = { 0 };
 	struct node *root = NULL;
 	unsigned line, col;
@@ -133,9 +139,9 @@ int lf_load_buffer(const char *name, const char *buf, size_t len, const struct l
 		diag(&c, 1, 1, "no labels: the file is empty");
 		goto done;
 	}
-	if (ends_with(c.file, ".json")) {
+	if (ends_with(fmt, ".json")) {
 		root = parse_json(&c, buf, len);
-	} else if (ends_with(c.file, ".yml") || ends_with(c.file, ".yaml")) {
+	} else if (ends_with(fmt, ".yml") || ends_with(fmt, ".yaml")) {
 		root = parse_yaml(&c, buf, len);
 	} else {
 		json = buf[i] == '{' || buf[i] == '[';
@@ -201,27 +207,33 @@ done:
 	return r;
 }
 
-int lf_load(const char *path, const struct lf_limits *limits, struct desired *out,
-	    struct lf_diags *diags)
+int lf_load_buffer(const char *name, const char *buf, size_t len, const struct lf_limits *limits,
+		   struct desired *out, struct lf_diags *diags)
 {
-	struct ctx c = { .file = path, .diags = diags };
+	return lf_load_policy_buffer(name, buf, len, limits, NULL, NULL, out, diags);
+}
+
+int lf_read_local(const char *path, char **out, size_t *out_len, char **error)
+{
 	struct stat st;
 	FILE *f = NULL;
 	char *buf = NULL;
 	size_t n = 0;
-	int r;
+	int r = 0;
 
-	memset(out, 0, sizeof(*out));
-	c.first_diag = diags->n;
+	*out = NULL;
+	*out_len = 0;
+	*error = NULL;
 	f = fopen(path, "rb");
 	if (!f) {
 		r = -errno;
-		diag(&c, 0, 0, "cannot open the labels file: %s", strerror(errno));
+		if (asprintf(error, "cannot open the labels file: %s", strerror(errno)) < 0)
+			*error = NULL;
 		goto cleanup;
 	}
 	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
 		r = -EISDIR;
-		diag(&c, 0, 0, "is a directory, not a labels file");
+		*error = strdup("is a directory, not a labels file");
 		goto cleanup;
 	}
 	/* One byte past the limit tells "too large" without reading more:
@@ -229,48 +241,85 @@ int lf_load(const char *path, const struct lf_limits *limits, struct desired *ou
 	buf = malloc(LF_MAX_BYTES + 1);
 	if (!buf) {
 		r = -ENOMEM;
-		diag(&c, 0, 0, "out of memory");
+		*error = strdup("out of memory");
 		goto cleanup;
 	}
 	n = fread(buf, 1, LF_MAX_BYTES + 1, f);
 	if (ferror(f)) {
 		r = -EIO;
-		diag(&c, 0, 0, "cannot read the labels file: %s", strerror(errno));
+		if (asprintf(error, "cannot read the labels file: %s", strerror(errno)) < 0)
+			*error = NULL;
 		goto cleanup;
 	}
-	r = lf_load_buffer(path, buf, n, limits, out, diags);
+	*out = buf;
+	*out_len = n;
+	buf = NULL;
 cleanup:
 	free(buf);
 	if (f)
 		fclose(f);
-	ctx_finish(&c);
 	return r;
 }
 
-int lf_check_limits(const char *file, const struct desired *d, const struct lf_limits *limits,
-		    struct lf_diags *diags)
+int lf_load(const char *path, const struct lf_limits *limits, struct desired *out,
+	    struct lf_diags *diags)
+{
+	return lf_load_policy(path, limits, NULL, NULL, out, diags);
+}
+
+/* @precise: blame each label's own file and its values' positions (a loaded
+ * policy), rather than @c's file and the label's start. */
+static void check_label_limits(struct ctx *c, const struct want_label *v, size_t n,
+			       const struct lf_limits *limits, bool precise)
+{
+	const char *file = c->file;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct want_label *w = &v[i];
+		struct srcpos np = precise && w->name_pos.line ? w->name_pos : w->pos;
+		struct srcpos dp = precise && w->desc_pos.line ? w->desc_pos : w->pos;
+
+		/* Deleting a name the forge could never have stored is a no-op,
+		 * not a mistake. */
+		if (w->remove || !w->name)
+			continue;
+		/* Each label is blamed where it is written (a base, maybe). */
+		c->file = precise && w->file ? w->file : file;
+		check_length(c, np.line, np.col, "the name", w->name, limits->name_max);
+		if (w->has_description && w->description)
+			check_length(c, dp.line, dp.col, "the description", w->description,
+				     limits->description_max);
+	}
+	c->file = file;
+}
+
+static int check_limits(const char *file, const struct desired *d, const struct lf_limits *limits,
+			bool precise, struct lf_diags *diags)
 {
 	struct ctx c = { .file = file ? file : "<labels>", .diags = diags };
 
 	c.first_diag = diags->n;
 	if (!limits)
 		return 0;
-	for (size_t i = 0; i < d->n_labels; i++) {
-		const struct want_label *w = &d->labels[i];
-
-		/* Deleting a name the forge could never have stored is a no-op,
-		 * not a mistake. */
-		if (w->remove || !w->name)
-			continue;
-		check_length(&c, w->pos.line, w->pos.col, "the name", w->name, limits->name_max);
-		if (w->has_description && w->description)
-			check_length(&c, w->pos.line, w->pos.col, "the description", w->description,
-				     limits->description_max);
-	}
+	check_label_limits(&c, d->labels, d->n_labels, limits, precise);
+	for (size_t i = 0; i < d->n_sets; i++)
+		check_label_limits(&c, d->sets[i].labels, d->sets[i].n_labels, limits, precise);
 	ctx_finish(&c);
 	if (c.oom)
 		return -ENOMEM;
 	return c.n_problems ? -EINVAL : 0;
+}
+
+int lf_check_limits(const char *file, const struct desired *d, const struct lf_limits *limits,
+		    struct lf_diags *diags)
+{
+	return check_limits(file, d, limits, false, diags);
+}
+
+int lf_check_policy_limits(const struct desired *d, const struct lf_limits *limits,
+			   struct lf_diags *diags)
+{
+	return check_limits(d->files && d->files[0] ? d->files[0] : NULL, d, limits, true, diags);
 }
 
 char *lf_diag_format(const struct lf_diag *d)
@@ -311,6 +360,7 @@ void target_finish(struct target *t)
 	free_strv(t->exclude);
 	free_strv(t->topics);
 	free(t->token_env);
+	free(t->name);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -325,6 +375,42 @@ void desired_finish(struct desired *d)
 	for (size_t i = 0; i < d->n_targets; i++)
 		target_finish(&d->targets[i]);
 	free(d->targets);
+	for (size_t i = 0; i < d->n_sets; i++)
+		lf_label_set_clear(&d->sets[i]);
+	free(d->sets);
+	free_strv(d->files);
 	memset(d, 0, sizeof(*d));
 }
 
+void lf_label_set_clear(struct label_set *s)
+{
+	for (size_t i = 0; i < s->n_labels; i++)
+		want_label_clear(&s->labels[i]);
+	free(s->labels);
+	free(s->name);
+	free_strv(s->repos);
+	free_strv(s->topics);
+	free_strv(s->targets);
+	free(s->target_pos);
+	memset(s, 0, sizeof(*s));
+}
+
+void lf_want_label_clear(struct want_label *w)
+{
+	want_label_clear(w);
+}
+
+void lf_diag_add(struct lf_diags *diags, const char *file, unsigned line, unsigned col,
+		 const char *fmt, ...)
+{
+	struct ctx c = { .file = file ? file : "<labels>", .diags = diags };
+	va_list ap;
+	char *msg = NULL;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r >= 0)
+		add_diag(&c, line, col, msg);
+}

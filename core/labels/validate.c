@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "labels/when.h"
 #include "names.h"
 
 /* ---- validation ---- */
@@ -76,10 +77,10 @@ static const char *nearest_key(const char *key, const char *const *known)
 	return NULL;
 }
 
-static const char *const top_keys[] = { "labels", "targets", "keep", NULL };
+static const char *const top_keys[] = { "labels", "targets", "keep", "sets", "extends", NULL };
 
 /* Report keys that are not text, repeated, or unknown. */
-static void check_keys(struct ctx *c, const struct node *m, const char *const *known, const char *where)
+void check_keys(struct ctx *c, const struct node *m, const char *const *known, const char *where)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		const struct node *k = &m->items[2 * i];
@@ -114,7 +115,7 @@ static void check_keys(struct ctx *c, const struct node *m, const char *const *k
 }
 
 /* The value of the first @key in mapping @m, or NULL; *@keynode gets its key. */
-static const struct node *map_get(const struct node *m, const char *key, const struct node **keynode)
+const struct node *map_get(const struct node *m, const char *key, const struct node **keynode)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		const struct node *k = &m->items[2 * i];
@@ -133,7 +134,7 @@ static const struct node *map_get(const struct node *m, const char *key, const s
  * number (`name: 2024`, `color: 000000`): the text as written is kept, which
  * is what the user meant. JSON numbers and booleans are refused.
  */
-static bool get_text(struct ctx *c, const struct node *v, const char *what, bool item, char **out)
+bool get_text(struct ctx *c, const struct node *v, const char *what, bool item, char **out)
 {
 	const char *a = item ? "an item of '" : "'";
 
@@ -351,7 +352,8 @@ static bool add_alias(struct ctx *c, struct want_label *w, size_t idx, char *ali
 }
 
 static const char *const label_keys[] = {
-	"name", "color", "description", "aliases", "from_name", "delete", "exclusive", NULL,
+	"name", "color", "description", "aliases", "from_name", "delete", "exclusive",
+	"delete_after", NULL,
 };
 
 /* Returns the name's node when the name is good. */
@@ -389,6 +391,8 @@ static const struct node *label_name(struct ctx *c, const struct node *m, struct
 		goto bad;
 	}
 	add_ref(c, w->key, w->name, idx, false, v);
+	w->name_pos.line = v->line;
+	w->name_pos.col = v->col;
 	return v;
 bad:
 	free(w->name);
@@ -439,6 +443,27 @@ static void label_aliases(struct ctx *c, const struct node *m, struct want_label
 	}
 }
 
+/* SPEC 9: `delete_after: DATE`, a date (UTC) or an RFC 3339 time. */
+static void label_delete_after(struct ctx *c, const struct node *m, struct want_label *w)
+{
+	const struct node *v = map_get(m, "delete_after", NULL), *del = map_get(m, "delete", NULL);
+	char *s = NULL;
+
+	if (!v || v->kind == NK_NULL)
+		return;
+	if (!get_text(c, v, "delete_after", false, &s))
+		return;
+	if (!when_parse(s, &w->delete_after))
+		diag_at(c, v, "'delete_after' must be a date (2027-03-01, UTC) or an RFC 3339 time "
+			"(2027-03-01T12:00:00Z), not '%s'", show_str(c, s));
+	else
+		w->has_delete_after = true;
+	free(s);
+	if (w->remove && del)
+		diag_at(c, v, "'delete_after' with 'delete: true' (line %u): the label is deleted now "
+			"anyway; keep one of them", del->line);
+}
+
 static void parse_label(struct ctx *c, const struct node *m, struct want_label *w, size_t idx)
 {
 	const struct node *v, *alias_at = NULL, *name_at, *desc_at = NULL;
@@ -447,6 +472,7 @@ static void parse_label(struct ctx *c, const struct node *m, struct want_label *
 	w->exclusive = -1;
 	w->pos.line = m->line;
 	w->pos.col = m->col;
+	w->file = c->file_ref;
 	if (m->kind != NK_MAP) {
 		if (m->kind == NK_STR)
 			diag_at(c, m, "a label is a mapping with at least a name (name: \"%s\"), not %s",
@@ -495,6 +521,8 @@ static void parse_label(struct ctx *c, const struct node *m, struct want_label *
 			if (check_forge_text(c, v, "the description", w->description))
 				desc_at = v;
 		}
+		w->desc_pos.line = v->line;
+		w->desc_pos.col = v->col;
 	}
 
 	label_aliases(c, m, w, idx, &alias_at);
@@ -506,6 +534,7 @@ static void parse_label(struct ctx *c, const struct node *m, struct want_label *
 	if (v && v->kind != NK_NULL && get_bool(c, v, "exclusive", &b))
 		w->exclusive = b ? 1 : 0;
 
+	label_delete_after(c, m, w);
 	if (w->remove && alias_at)
 		diag_at(c, alias_at, "a label with 'delete: true' cannot have aliases (they would be "
 			"renamed into a label that is then deleted)");
@@ -521,11 +550,11 @@ static void parse_label(struct ctx *c, const struct node *m, struct want_label *
 }
 
 static const char *const target_keys[] = {
-	"forge", "url", "api_url", "org", "repos", "include", "exclude", "topics",
+	"name", "forge", "url", "api_url", "org", "repos", "include", "exclude", "topics",
 	"token_env", "org_labels", "archived", "forks", NULL,
 };
 
-static bool opt_text(struct ctx *c, const struct node *m, const char *key, char **out)
+bool opt_text(struct ctx *c, const struct node *m, const char *key, char **out)
 {
 	const struct node *v = map_get(m, key, NULL);
 
@@ -551,7 +580,7 @@ static bool opt_bool(struct ctx *c, const struct node *m, const char *key, bool 
 	return get_bool(c, v, key, out);
 }
 
-static bool opt_list(struct ctx *c, const struct node *m, const char *key, char ***out)
+bool opt_list(struct ctx *c, const struct node *m, const char *key, char ***out)
 {
 	const struct node *v = map_get(m, key, NULL);
 
@@ -560,7 +589,7 @@ static bool opt_list(struct ctx *c, const struct node *m, const char *key, char 
 	return get_text_list(c, v, key, out);
 }
 
-static void check_url(struct ctx *c, const struct node *m, const char *key, const char *url)
+void check_url(struct ctx *c, const struct node *m, const char *key, const char *url)
 {
 	if (url && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
 		diag_at(c, map_get(m, key, NULL), "'%s' must start with https:// (or http://)", key);
@@ -588,6 +617,7 @@ static void parse_target(struct ctx *c, const struct node *m, struct target *t)
 		return;
 	}
 	check_keys(c, m, target_keys, "a target");
+	opt_text(c, m, "name", &t->name);
 	opt_text(c, m, "forge", &t->forge);
 	/* As on the command line: no forge named is the build's default, so
 	 * every target leaves here with one. */
@@ -690,10 +720,43 @@ static void check_collisions(struct ctx *c, const struct want_label *labels)
 	}
 }
 
+/* One list of labels (the top-level one, or a set's): each name is checked
+ * against the others of its list only. */
+void parse_label_list(struct ctx *c, const struct node *labels, struct want_label **out,
+			     size_t *n)
+{
+	if (labels->kind != NK_SEQ) {
+		diag_at(c, labels, "'labels' must be a list of labels, not %s", kind_name(labels));
+		return;
+	}
+	if (labels->n) {
+		*out = calloc(labels->n, sizeof(**out));
+		if (!*out) {
+			c->oom = true;
+			return;
+		}
+		*n = labels->n;
+	}
+	c->n_refs = 0;
+	for (size_t i = 0; i < labels->n && !c->oom; i++)
+		parse_label(c, &labels->items[i], &(*out)[i], i);
+	if (!c->oom)
+		check_collisions(c, *out);
+	c->n_refs = 0;
+}
+
 void parse_root(struct ctx *c, const struct node *root, struct desired *d)
 {
 	const struct node *labels = root, *v;
 
+	d->files = calloc(2, sizeof(*d->files));
+	if (d->files)
+		d->files[0] = strdup(c->file);
+	if (!d->files || !d->files[0]) {
+		c->oom = true;
+		return;
+	}
+	c->file_ref = d->files[0];
 	if (root->kind == NK_MAP) {
 		const struct node *key = NULL;
 
@@ -706,7 +769,9 @@ void parse_root(struct ctx *c, const struct node *root, struct desired *d)
 			return;
 		}
 		check_keys(c, root, top_keys, "the file");
-		if (!labels) {
+		if (!labels && (map_get(root, "sets", NULL) || map_get(root, "extends", NULL))) {
+			/* A policy may be only sets, or only build on its bases. */
+		} else if (!labels) {
 			diag_at(c, root, "no 'labels' in the file");
 		} else if (labels->kind == NK_NULL) {
 			diag_at(c, key, "'labels' is empty (write 'labels: []' for a file that asks "
@@ -716,8 +781,11 @@ void parse_root(struct ctx *c, const struct node *root, struct desired *d)
 		v = map_get(root, "keep", NULL);
 		if (v)
 			get_text_list(c, v, "keep", &d->keep);
-		v = map_get(root, "targets", NULL);
-		if (v && v->kind != NK_NULL && v->kind != NK_SEQ) {
+		v = map_get(root, "targets", &key);
+		if (v && c->base) {
+			diag_at(c, key, "'targets' in a base: targets come from the top file only "
+				"(the one given with -c)");
+		} else if (v && v->kind != NK_NULL && v->kind != NK_SEQ) {
 			diag_at(c, v, "'targets' must be a list of targets, not %s", kind_name(v));
 		} else if (v && v->kind == NK_SEQ && v->n) {
 			d->targets = calloc(v->n, sizeof(*d->targets));
@@ -728,7 +796,14 @@ void parse_root(struct ctx *c, const struct node *root, struct desired *d)
 			d->n_targets = v->n;
 			for (size_t i = 0; i < v->n; i++)
 				parse_target(c, &v->items[i], &d->targets[i]);
+			check_target_names(c, v, d);
 		}
+		v = map_get(root, "sets", NULL);
+		if (v)
+			parse_sets(c, v, d);
+		v = map_get(root, "extends", NULL);
+		if (v)
+			parse_extends(c, v);
 	} else if (root->kind == NK_NULL) {
 		diag_at(c, root, "no labels: the file is empty");
 		return;
@@ -737,23 +812,6 @@ void parse_root(struct ctx *c, const struct node *root, struct desired *d)
 			"this is %s", kind_name(root));
 		return;
 	}
-	if (!labels)
-		return;
-	if (labels->kind != NK_SEQ) {
-		diag_at(c, labels, "'labels' must be a list of labels, not %s", kind_name(labels));
-		return;
-	}
-	if (labels->n) {
-		d->labels = calloc(labels->n, sizeof(*d->labels));
-		if (!d->labels) {
-			c->oom = true;
-			return;
-		}
-		d->n_labels = labels->n;
-	}
-	for (size_t i = 0; i < labels->n && !c->oom; i++)
-		parse_label(c, &labels->items[i], &d->labels[i], i);
-	if (!c->oom)
-		check_collisions(c, d->labels);
+	if (labels)
+		parse_label_list(c, labels, &d->labels, &d->n_labels);
 }
-
