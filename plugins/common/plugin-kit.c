@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+
 #include "kit-json.h"
 
 /* Longest quote of a server's own "message" in an error: enough for every
@@ -338,6 +340,182 @@ int kit_get_json(const struct epithet_host *h, const struct kit_forge *f, const 
 		rc = kit_map_status(h, f, resp, what, err);
 	}
 	h->http_free(h->host_data, resp);
+	return rc;
+}
+
+/* ---- files of a repository (ABI 1.1 read_file) --------------------------------- */
+
+int kit_file_url(const struct epithet_host *h, const char *prefix, const char *path,
+		 const char *ref, char **out, struct epithet_error *err)
+{
+	size_t cap = strlen(prefix) + 3 * strlen(path) + (ref ? 5 + 3 * strlen(ref) : 0) + 2;
+	char *url = malloc(cap), *seg;
+	const char *p = path;
+
+	*out = NULL;
+	if (url == NULL) {
+		return kit_out_of_memory(h, err);
+	}
+	strcpy(url, prefix);
+	if (*p == '\0' || *p == '/') {
+		goto bad;
+	}
+	while (*p != '\0') {
+		size_t n = strcspn(p, "/");
+		char *part = strndup(p, n);
+
+		if (part == NULL) {
+			free(url);
+			return kit_out_of_memory(h, err);
+		}
+		if (n == 0 || strcmp(part, ".") == 0 || strcmp(part, "..") == 0) {
+			free(part);
+			goto bad;
+		}
+		seg = h->escape_segment(h->host_data, part);
+		free(part);
+		if (seg == NULL) {
+			free(url);
+			return kit_out_of_memory(h, err);
+		}
+		strcat(url, "/");
+		strcat(url, seg);
+		h->free(h->host_data, seg);
+		p += n;
+		if (*p == '/' && *++p == '\0') {
+			goto bad;
+		}
+	}
+	if (ref != NULL) {
+		seg = h->escape_segment(h->host_data, ref);
+		if (seg == NULL) {
+			free(url);
+			return kit_out_of_memory(h, err);
+		}
+		strcat(url, "?ref=");
+		strcat(url, seg);
+		h->free(h->host_data, seg);
+	}
+	*out = url;
+	return 0;
+bad:
+	free(url);
+	h->error_set(err, EPITHET_EINVALID, 0, "\"%s\" is not a path inside a repository", path);
+	return EPITHET_EINVALID;
+}
+
+/* Base64 (with line breaks, as contents APIs send it) through libcrypto's
+ * EVP decoder, into h->alloc'd memory. */
+static int decode_base64(const struct epithet_host *h, const char *in, size_t len, char **out,
+			 size_t *out_len)
+{
+	EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
+	unsigned char *buf;
+	int n = 0, tail = 0;
+
+	if (ctx == NULL || len > INT_MAX) {
+		EVP_ENCODE_CTX_free(ctx);
+		return EPITHET_ENOMEM;
+	}
+	buf = h->alloc(h->host_data, len / 4 * 3 + 4);
+	if (buf == NULL) {
+		EVP_ENCODE_CTX_free(ctx);
+		return EPITHET_ENOMEM;
+	}
+	EVP_DecodeInit(ctx);
+	if (EVP_DecodeUpdate(ctx, buf, &n, (const unsigned char *)in, (int)len) < 0 ||
+	    EVP_DecodeFinal(ctx, buf + n, &tail) < 0) {
+		EVP_ENCODE_CTX_free(ctx);
+		h->free(h->host_data, buf);
+		return EPITHET_EPROTOCOL;
+	}
+	EVP_ENCODE_CTX_free(ctx);
+	buf[n + tail] = '\0';
+	*out = (char *)buf;
+	*out_len = (size_t)(n + tail);
+	return 0;
+}
+
+/* A raw answer's bytes, copied into h->alloc'd memory. */
+static int read_raw(const struct epithet_host *h, const struct kit_forge *f, const char *url,
+		    const char *const *headers, const char *what, char **out, size_t *out_len,
+		    struct epithet_error *err)
+{
+	struct epithet_http_request req;
+	struct epithet_http_response *resp = NULL;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	req.struct_size = sizeof(req);
+	req.method = "GET";
+	req.url = url;
+	req.headers = headers;
+	rc = h->http(h->host_data, &req, &resp, err);
+	if (rc != 0) {
+		return rc;
+	}
+	if (!kit_is_2xx(resp->status)) {
+		rc = kit_map_status(h, f, resp, what, err);
+	} else if ((*out = h->alloc(h->host_data, resp->body_len + 1)) == NULL) {
+		rc = kit_out_of_memory(h, err);
+	} else {
+		memcpy(*out, resp->body, resp->body_len);
+		(*out)[resp->body_len] = '\0';
+		*out_len = resp->body_len;
+	}
+	h->http_free(h->host_data, resp);
+	return rc;
+}
+
+int kit_read_contents(const struct epithet_host *h, const struct kit_forge *f, const char *url,
+		      const char *raw_url, const char *const *raw_headers, const char *what,
+		      char **out, size_t *out_len, struct epithet_error *err)
+{
+	struct json_object *root = NULL, *content;
+	const char *type, *encoding;
+	int rc;
+
+	*out = NULL;
+	*out_len = 0;
+	rc = kit_get_json(h, f, url, what, &root, NULL, err);
+	if (rc != 0) {
+		return rc;
+	}
+	if (json_object_is_type(root, json_type_array)) {
+		h->error_set(err, EPITHET_EINVALID, 0, "%s: is a directory, not a file", what);
+		rc = EPITHET_EINVALID;
+		goto out;
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		rc = kit_protocol_error(h, f, 200, what, "the answer is not an object", err);
+		goto out;
+	}
+	type = kit_json_get_string(root, "type");
+	if (type == NULL || strcmp(type, "file") != 0) {
+		h->error_set(err, EPITHET_EINVALID, 0, "%s: is a %s, not a file", what,
+			     type ? type : "thing of no type");
+		rc = EPITHET_EINVALID;
+		goto out;
+	}
+	encoding = kit_json_get_string(root, "encoding");
+	content = json_object_object_get(root, "content");
+	if (encoding != NULL && strcmp(encoding, "base64") == 0 &&
+	    json_object_is_type(content, json_type_string)) {
+		rc = decode_base64(h, json_object_get_string(content),
+				   (size_t)json_object_get_string_len(content), out, out_len);
+		if (rc == EPITHET_ENOMEM) {
+			kit_out_of_memory(h, err);
+		} else if (rc != 0) {
+			rc = kit_protocol_error(h, f, 200, what, "the content is not valid base64", err);
+		}
+	} else if (raw_url != NULL) {
+		/* Too large to come inside JSON ("encoding": "none"). */
+		rc = read_raw(h, f, raw_url, raw_headers, what, out, out_len, err);
+	} else {
+		rc = kit_protocol_error(h, f, 200, what, "the file came without its content", err);
+	}
+out:
+	json_object_put(root);
 	return rc;
 }
 

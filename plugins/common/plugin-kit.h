@@ -153,6 +153,29 @@ int kit_get_json(const struct epithet_host *h, const struct kit_forge *f, const 
 		 const char *what, struct json_object **root, int *status,
 		 struct epithet_error *err);
 
+/* ---- files of a repository (ABI 1.1 read_file) --------------------------------- */
+
+/*
+ * "@p prefix/SEG/SEG...[?ref=REF]": @p path's segments each escaped by the
+ * host (its '/' kept), the ref as a query value. EPITHET_EINVALID (with
+ * @p err) when @p path is empty, absolute, or has an empty, "." or ".."
+ * segment. *out malloc'd.
+ */
+int kit_file_url(const struct epithet_host *h, const char *prefix, const char *path,
+		 const char *ref, char **out, struct epithet_error *err);
+
+/*
+ * Read a file through a contents API whose answer is GitHub's and Gitea's
+ * shape: an object with "type" "file", "encoding" "base64" and "content"
+ * (base64, line breaks allowed), or an array for a directory. When the file
+ * comes without its content (too large for the JSON answer), it is fetched
+ * again from @p raw_url with @p raw_headers (NULL: a protocol error). On 0,
+ * *@p out (from h->alloc, NUL-terminated) and *@p out_len.
+ */
+int kit_read_contents(const struct epithet_host *h, const struct kit_forge *f, const char *url,
+		      const char *raw_url, const char *const *raw_headers, const char *what,
+		      char **out, size_t *out_len, struct epithet_error *err);
+
 /* ---- paged lists --------------------------------------------------------------- */
 
 /* Returned by an item handler when the user's callback said stop. */

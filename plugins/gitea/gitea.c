@@ -1028,6 +1028,48 @@ cleanup:
 	return rc;
 }
 
+/* ABI 1.1: read_file, through the contents API (a labels file that another
+ * one `extends`): JSON with the content in base64; a file the API sends
+ * without it (past its blob size limit) from the raw endpoint. */
+static int impl_read_file(epithet_forge_session *s, const char *owner, const char *repo,
+			  const char *path, const char *ref, char **out, size_t *out_len,
+			  struct epithet_error *err)
+{
+	char what[512];
+	char *prefix = NULL, *url = NULL, *raw_prefix = NULL, *raw_url = NULL;
+	int rc;
+
+	*out = NULL;
+	*out_len = 0;
+	if (owner == NULL || repo == NULL || path == NULL) {
+		s->host->error_set(err, EPITHET_EINVALID, 0,
+				   "reading a file on Gitea needs a repository and a path");
+		return EPITHET_EINVALID;
+	}
+	snprintf(what, sizeof(what), "file %s in %s/%s%s%s", path, owner, repo, ref ? " at " : "",
+		 ref ? ref : "");
+	prefix = kit_build_path(s->host, "/repos/{}/{}/contents", owner, repo);
+	raw_prefix = kit_build_path(s->host, "/repos/{}/{}/raw", owner, repo);
+	if (prefix == NULL || raw_prefix == NULL) {
+		rc = kit_out_of_memory(s->host, err);
+		goto cleanup;
+	}
+	rc = kit_file_url(s->host, prefix, path, ref, &url, err);
+	if (rc == 0) {
+		rc = kit_file_url(s->host, raw_prefix, path, ref, &raw_url, err);
+	}
+	if (rc == 0) {
+		rc = kit_read_contents(s->host, &gitea_kit, url, raw_url, NULL, what, out, out_len,
+				       err);
+	}
+cleanup:
+	free(raw_url);
+	free(raw_prefix);
+	free(url);
+	free(prefix);
+	return rc;
+}
+
 static const struct epithet_forge gitea_forge = {
 	.abi_major = EPITHET_FORGE_ABI_MAJOR,
 	.abi_minor = EPITHET_FORGE_ABI_MINOR,
@@ -1039,7 +1081,8 @@ static const struct epithet_forge gitea_forge = {
 	 * ENOTSUPPORTED to archiving. No UNIQUE_NAMES: Gitea allows two
 	 * labels of one name (trap 20). */
 	.capabilities = EPITHET_CAP_DESCRIPTION | EPITHET_CAP_RENAME | EPITHET_CAP_ORG_LABELS |
-			EPITHET_CAP_EXCLUSIVE | EPITHET_CAP_ARCHIVE | EPITHET_CAP_ISSUE_LABELS,
+			EPITHET_CAP_EXCLUSIVE | EPITHET_CAP_ARCHIVE | EPITHET_CAP_ISSUE_LABELS |
+			EPITHET_CAP_READ_FILE,
 	/* name and description are untagged Go strings in Gitea's Label model,
 	 * which xorm makes VARCHAR(255) (characters on MySQL and PostgreSQL;
 	 * SQLite does not enforce it). The API checks no length itself: a
@@ -1058,6 +1101,8 @@ static const struct epithet_forge gitea_forge = {
 	.list_labelled = impl_list_labelled,
 	.add_label = impl_add_label,
 	.list_labels_many = NULL,
+	/* ABI 1.1 */
+	.read_file = impl_read_file,
 };
 
 /* Built against 1.x: every member used here is 1.0. */

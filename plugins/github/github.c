@@ -668,6 +668,49 @@ static int impl_list_labels_many(epithet_forge_session *s, const struct epithet_
 					   err);
 }
 
+/* ABI 1.1: read_file, through the contents API (a labels file that another
+ * one `extends`): JSON with the content in base64; a file too large for
+ * that (over 1 MB: "encoding": "none") again with the raw media type. */
+static int impl_read_file(epithet_forge_session *s, const char *owner, const char *repo,
+			  const char *path, const char *ref, char **out, size_t *out_len,
+			  struct epithet_error *err)
+{
+	static const char *const raw_headers[] = { "Accept: application/vnd.github.raw", NULL };
+	char what[512];
+	char *prefix = NULL, *url = NULL, *raw_prefix = NULL, *raw_url = NULL;
+	int rc;
+
+	*out = NULL;
+	*out_len = 0;
+	if (owner == NULL || repo == NULL || path == NULL) {
+		s->host->error_set(err, EPITHET_EINVALID, 0,
+				   "reading a file on GitHub needs a repository and a path");
+		return EPITHET_EINVALID;
+	}
+	snprintf(what, sizeof(what), "file %s in %s/%s%s%s", path, owner, repo, ref ? " at " : "",
+		 ref ? ref : "");
+	prefix = kit_build_path(s->host, "/repos/{}/{}/contents", owner, repo);
+	raw_prefix = kit_build_path(s->host, "/repos/{}/{}/contents", owner, repo);
+	if (prefix == NULL || raw_prefix == NULL) {
+		rc = kit_out_of_memory(s->host, err);
+		goto cleanup;
+	}
+	rc = kit_file_url(s->host, prefix, path, ref, &url, err);
+	if (rc == 0) {
+		rc = kit_file_url(s->host, raw_prefix, path, ref, &raw_url, err);
+	}
+	if (rc == 0) {
+		rc = kit_read_contents(s->host, &github_kit, url, raw_url, raw_headers, what, out, out_len,
+				       err);
+	}
+cleanup:
+	free(raw_url);
+	free(raw_prefix);
+	free(url);
+	free(prefix);
+	return rc;
+}
+
 static const struct epithet_forge github_forge = {
 	.abi_major = EPITHET_FORGE_ABI_MAJOR,
 	.abi_minor = EPITHET_FORGE_ABI_MINOR,
@@ -679,7 +722,7 @@ static const struct epithet_forge github_forge = {
 	 * 2 points per repository instead of 1 per 100 (github-graphql.c). */
 	.capabilities = EPITHET_CAP_DESCRIPTION | EPITHET_CAP_RENAME |
 			EPITHET_CAP_ISSUE_LABELS | EPITHET_CAP_UNIQUE_NAMES |
-			EPITHET_CAP_BATCH_READ,
+			EPITHET_CAP_BATCH_READ | EPITHET_CAP_READ_FILE,
 	.name_max = 50,
 	.description_max = 100,
 	.open = impl_open,
@@ -693,10 +736,13 @@ static const struct epithet_forge github_forge = {
 	.list_labelled = impl_list_labelled,
 	.add_label = impl_add_label,
 	.list_labels_many = impl_list_labels_many,
+	/* ABI 1.1 */
+	.read_file = impl_read_file,
 };
 
 /* Built against 1.x: a host of another major lays out its structs
- * differently. Any 1.x host has every member used here (all 1.0). */
+ * differently. Any 1.x host has every host member used here (all 1.0); a
+ * 1.0 host ignores read_file. */
 EPITHET_FORGE_ENTRY_DECL
 {
 	return kit_forge_for_host(&github_forge, host_abi_major, host_abi_minor);

@@ -1191,6 +1191,104 @@ out:
 	return rc;
 }
 
+/* ---- files of a repository (ABI 1.1) ------------------------------------ */
+
+/* The branch the files of every repository are on: this forge keeps one. */
+#define LOCAL_REF "main"
+
+/* A path inside the repository: relative, no "." or ".." segment, no empty
+ * segment, no NUL. */
+static bool repo_path_ok(const char *path)
+{
+	const char *p = path;
+
+	if (*p == '\0' || *p == '/')
+		return false;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n;
+		if (*p == '/')
+			p++;
+		if (*p == '\0' && p[-1] == '/')
+			return false;
+	}
+	return true;
+}
+
+/*
+ * ABI 1.1: read_file, the files of a repository (a labels file another one
+ * `extends`). They live in the directory <repo>/ beside <repo>.json: the
+ * repository's one branch, "main". Nothing outside that directory is read,
+ * not even through a symlink. The bytes change owner, so they come from
+ * host->alloc.
+ */
+static int impl_read_file(epithet_forge_session *s, const char *owner, const char *repo,
+			  const char *path, const char *ref, char **out, size_t *out_len,
+			  struct epithet_error *err)
+{
+	char *root = NULL, *file = NULL, *buf = NULL, real_root[PATH_MAX], real_file[PATH_MAX];
+	size_t len = 0, n;
+	struct doc d;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	*out_len = 0;
+	if ((rc = check_owner(s, owner, err)) != 0)
+		return rc;
+	if ((rc = doc_load(s, repo, &d, err)) != 0)
+		return rc;
+	doc_finish(&d);
+	if (ref != NULL && strcmp(ref, LOCAL_REF) != 0)
+		return fail(s, err, EPITHET_ENOTFOUND, "%s/%s: no ref \"%s\" (the local forge keeps "
+			    "one branch of files, \"" LOCAL_REF "\")", s->dir, repo, ref);
+	if (path == NULL || !repo_path_ok(path))
+		return fail(s, err, EPITHET_EINVALID, "%s/%s: \"%s\" is not a path inside the "
+			    "repository", s->dir, repo, path ? path : "");
+	if (asprintf(&root, "%s/%s", s->dir, repo) < 0 ||
+	    asprintf(&file, "%s/%s/%s", s->dir, repo, path) < 0) {
+		rc = fail(s, err, EPITHET_ENOMEM, "out of memory");
+		root = file = NULL;
+		goto out;
+	}
+	if (realpath(file, real_file) == NULL) {
+		rc = errno == ENOENT || errno == ENOTDIR
+			     ? fail(s, err, EPITHET_ENOTFOUND, "%s: no such file", file)
+			     : fail_errno(s, err, "cannot read", file);
+		goto out;
+	}
+	n = realpath(root, real_root) ? strlen(real_root) : 0;
+	if (n == 0 || strncmp(real_file, real_root, n) != 0 || real_file[n] != '/') {
+		rc = fail(s, err, EPITHET_EINVALID, "%s: leads out of the repository", file);
+		goto out;
+	}
+	if (stat(real_file, &st) == 0 && S_ISDIR(st.st_mode)) {
+		rc = fail(s, err, EPITHET_EINVALID, "%s: is a directory", file);
+		goto out;
+	}
+	s->host->log(s->host->host_data, EPITHET_LOG_DEBUG, "read %s", file);
+	if (read_all(real_file, &buf, &len) < 0) {
+		rc = fail_errno(s, err, "cannot read", file);
+		goto out;
+	}
+	*out = s->host->alloc(s->host->host_data, len + 1);
+	if (*out == NULL) {
+		rc = fail(s, err, EPITHET_ENOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(*out, buf, len + 1);
+	*out_len = len;
+	rc = 0;
+out:
+	free(buf);
+	free(file);
+	free(root);
+	return rc;
+}
+
 /* ---- the plugin --------------------------------------------------------- */
 
 /*
@@ -1208,7 +1306,7 @@ static const struct epithet_forge local_forge = {
 	.description = "a directory on disk standing for an org (offline sandbox)",
 	.capabilities = EPITHET_CAP_DESCRIPTION | EPITHET_CAP_RENAME | EPITHET_CAP_ORG_LABELS |
 			EPITHET_CAP_EXCLUSIVE | EPITHET_CAP_ARCHIVE | EPITHET_CAP_LABEL_COUNTS |
-			EPITHET_CAP_ISSUE_LABELS | EPITHET_CAP_UNIQUE_NAMES,
+			EPITHET_CAP_ISSUE_LABELS | EPITHET_CAP_UNIQUE_NAMES | EPITHET_CAP_READ_FILE,
 	.name_max = NAME_MAX_CP,
 	.description_max = DESCRIPTION_MAX_CP,
 	.open = impl_open,
@@ -1222,6 +1320,8 @@ static const struct epithet_forge local_forge = {
 	.list_labelled = impl_list_labelled,
 	.add_label = impl_add_label,
 	.list_labels_many = NULL,
+	/* ABI 1.1 */
+	.read_file = impl_read_file,
 };
 
 /* ABI: the one exported symbol. A host of another major has other structs:
