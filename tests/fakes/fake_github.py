@@ -133,6 +133,7 @@ DOC_PATHS = {
     "meta": "/meta/meta#get-github-meta-information",
     "user": "/users/users#get-the-authenticated-user",
     "rate_doc": "/overview/rate-limits-for-the-rest-api",
+    "get_content": "/repos/contents#get-repository-content",
 }
 
 API_VERSIONS_DOTCOM = ("2022-11-28", "2026-03-10")
@@ -220,6 +221,8 @@ class Repo:
         self.created = EPOCH_2020 + rid * 60
         self.labels = []   # creation order
         self.issues = {}   # number -> Issue
+        self.default_branch = kw.get("default_branch", "main")
+        self.files = {}    # ref (branch) -> {path: bytes}, for the contents API
 
     @property
     def full_name(self):
@@ -364,6 +367,13 @@ class FakeGitHub(FakeForge):
             lb = Label(self._new_id("label"), name, color, description, default)
             r.labels.append(lb)
             return lb.id
+
+    def add_file(self, owner, repo, path, content, ref=None):
+        """Put a file (str or bytes) in a repo, on branch ref (default: the default branch)."""
+        with self.lock:
+            r = self._repo(owner, repo)
+            data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+            r.files.setdefault(ref or r.default_branch, {})[path.strip("/")] = data
 
     def add_issue(self, owner, repo, number=None, labels=(), pull=False, state="open", title=None):
         """Add an issue (pull=True: a pull request); labels must exist."""
@@ -926,6 +936,8 @@ class FakeGitHub(FakeForge):
         if n >= 1 and rest[0] == "labels":
             doc = {"GET": "list_labels" if n == 1 else "get_label", "POST": "create_label",
                    "PATCH": "update_label", "DELETE": "delete_label"}.get(m, "root")
+        elif n >= 1 and rest[0] == "contents":
+            doc = "get_content"
         elif n >= 1 and rest[0] == "issues":
             doc = "list_issues" if n == 1 else ("get_issue" if n == 2 else (
                 "remove_issue_label" if m == "DELETE" else
@@ -949,6 +961,8 @@ class FakeGitHub(FakeForge):
                 return self._update_label(req, r, rest[1])
             if m == "DELETE":
                 return self._delete_label(req, r, rest[1])
+        if n >= 1 and rest[0] == "contents" and m == "GET":
+            return self._contents(req, r, "/".join(rest[1:]))
         if rest == ["issues"] and m == "GET":
             return self._list_issues(req, r)
         if n >= 2 and rest[0] == "issues":
@@ -971,6 +985,52 @@ class FakeGitHub(FakeForge):
         return self._not_found()
 
     # ---- endpoints ------------------------------------------------------------------
+
+    # GitHub sends files over 1 MB without their content in JSON ("encoding":
+    # "none"); the raw media type gets them.
+    CONTENTS_JSON_MAX = 1024 * 1024
+
+    def _content_entry(self, req, r, ref, path, data):
+        api = "%s/repos/%s/contents/%s?ref=%s" % (self._root(req), r.full_name, path, ref)
+        sha = hashlib.sha1(b"blob %d\0" % len(data if data is not None else b"") +
+                           (data or b"")).hexdigest()
+        html = "%s/%s/%s/%s/%s" % (self._web(req), r.full_name, "blob" if data is not None
+                                   else "tree", ref, path)
+        return {"type": "file" if data is not None else "dir", "size": len(data or b""),
+                "name": path.rsplit("/", 1)[-1], "path": path, "sha": sha, "url": api,
+                "html_url": html, "git_url": "%s/repos/%s/git/blobs/%s" % (
+                    self._root(req), r.full_name, sha),
+                "download_url": ("https://raw.githubusercontent.com/%s/%s/%s" % (
+                    r.full_name, ref, path)) if data is not None else None,
+                "_links": {"self": api, "git": None, "html": html}}
+
+    def _contents(self, req, r, path):
+        """GET /repos/{o}/{r}/contents/{path}?ref=: a file (JSON, base64 content, or
+        raw bytes with the .raw media type), a directory (a JSON array), 404s."""
+        ref = req.params.get("ref") or r.default_branch
+        files = r.files.get(ref)
+        if files is None:
+            return self._error(404, "No commit found for the ref %s" % ref, "get_content")
+        path = path.strip("/")
+        accept = req.headers.get("accept", "")
+        if path in files:
+            data = files[path]
+            if "application/vnd.github.raw" in accept or "application/vnd.github.v3.raw" in accept:
+                return Response(200, data, content_type="application/vnd.github.raw")
+            entry = self._content_entry(req, r, ref, path, data)
+            if len(data) > self.CONTENTS_JSON_MAX:
+                entry.update({"encoding": "none", "content": ""})
+            else:
+                b64 = base64.b64encode(data).decode("ascii")
+                entry.update({"encoding": "base64", "content": "".join(
+                    b64[i:i + 60] + "\n" for i in range(0, len(b64), 60))})
+            return Response.json(200, entry)
+        prefix = path + "/" if path else ""
+        below = sorted({p[len(prefix):].split("/", 1)[0] for p in files if p.startswith(prefix)})
+        if not below:
+            return self._not_found("get_content")
+        return Response.json(200, [self._content_entry(
+            req, r, ref, prefix + name, files.get(prefix + name)) for name in below])
 
     def _index(self, req):
         api = self._root(req)
