@@ -96,6 +96,8 @@ request log (--log, a JSON list) and exits 0.  Prints the URL on stdout.
 """
 
 import argparse
+import base64
+import hashlib
 import json
 import os
 import re
@@ -200,6 +202,8 @@ class Repo:
         self.permissions = perms
         self.labels = []
         self.issues = {}
+        self.default_branch = kw.get("default_branch", "main")
+        self.files = {}    # ref (branch) -> {path: bytes}, for contents and raw
 
     @property
     def full_name(self):
@@ -359,6 +363,13 @@ class FakeGitea(FakeForge):
             lb = self._make_label(name, color, description, exclusive, archived, org=o)
             o.labels.append(lb)
             return lb.id
+
+    def add_file(self, owner, repo, path, content, ref=None):
+        """Put a file (str or bytes) in a repo, on branch ref (default: the default branch)."""
+        with self.lock:
+            r = self._repo(owner, repo)
+            data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+            r.files.setdefault(ref or r.default_branch, {})[path.strip("/")] = data
 
     def add_issue(self, owner, repo, number=None, labels=(), pull=False, state="open", title=None):
         """An issue (pull=True: a pull request).  labels: names (repo labels
@@ -758,6 +769,50 @@ class FakeGitea(FakeForge):
             return self._repo_route(req, m, r, segs[3:])
         return self._not_found()
 
+    # Larger files come without their content (setting [api] DEFAULT_MAX_BLOB_SIZE,
+    # as /settings/api says); /raw/ still serves them.
+    MAX_BLOB_SIZE = 10485760
+
+    def _content_entry(self, r, ref, path, data):
+        api = "%sapi/v1/repos/%s/contents/%s?ref=%s" % (self.root_url(), r.full_name, path, ref)
+        sha = hashlib.sha1(b"blob %d\0" % len(data or b"") + (data or b"")).hexdigest()
+        html = "%s%s/src/branch/%s/%s" % (self.root_url(), r.full_name, ref, path)
+        is_file = data is not None
+        entry = {"name": path.rsplit("/", 1)[-1], "path": path, "sha": sha,
+                 "last_commit_sha": hashlib.sha1(ref.encode()).hexdigest(),
+                 "type": "file" if is_file else "dir", "size": len(data or b""),
+                 "encoding": None, "content": None, "target": None, "url": api,
+                 "html_url": html, "git_url": "%sapi/v1/repos/%s/git/blobs/%s" % (
+                     self.root_url(), r.full_name, sha),
+                 "download_url": ("%s%s/raw/branch/%s/%s" % (self.root_url(), r.full_name, ref,
+                                                             path)) if is_file else None,
+                 "submodule_git_url": None, "_links": {"self": api, "git": None, "html": html}}
+        return entry
+
+    def _contents(self, req, r, path, raw=False):
+        """GET /repos/{o}/{r}/contents/{path}?ref= (ContentsResponse, base64; a
+        directory is a list) and /repos/{o}/{r}/raw/{path}?ref= (the bytes)."""
+        ref = req.params.get("ref") or r.default_branch
+        files = r.files.get(ref)
+        path = path.strip("/")
+        if files is None:
+            return self._not_found("object does not exist [id: %s, rel_path: ]" % ref)
+        if path in files:
+            data = files[path]
+            if raw:
+                return Response(200, data, content_type="text/plain; charset=utf-8")
+            entry = self._content_entry(r, ref, path, data)
+            if len(data) <= self.MAX_BLOB_SIZE:
+                entry.update({"encoding": "base64",
+                              "content": base64.b64encode(data).decode("ascii")})
+            return self._json(200, entry)
+        prefix = path + "/" if path else ""
+        below = sorted({p[len(prefix):].split("/", 1)[0] for p in files if p.startswith(prefix)})
+        if not below or raw:
+            return self._not_found("object does not exist [id: , rel_path: %s]" % path)
+        return self._json(200, [self._content_entry(r, ref, prefix + name, files.get(prefix + name))
+                                for name in below])
+
     def _can_read(self, req, r):
         if req.gt_ident == "token":
             return r.visible
@@ -835,6 +890,8 @@ class FakeGitea(FakeForge):
             if m == "DELETE":
                 self._repo_write_check(req, r)
                 return self._delete_label(r.labels, rest[1])
+        if n >= 1 and rest[0] in ("contents", "raw") and m == "GET":
+            return self._contents(req, r, "/".join(rest[1:]), raw=rest[0] == "raw")
         if rest == ["issues"] and m == "GET":
             return self._list_issues(req, r)
         if n >= 2 and rest[0] == "issues":
