@@ -436,43 +436,37 @@ static int decode_base64(const struct epithet_host *h, const char *in, size_t le
 	return 0;
 }
 
-/* A raw answer's bytes, copied into h->alloc'd memory. */
-static int read_raw(const struct epithet_host *h, const struct kit_forge *f, const char *url,
-		    const char *const *headers, const char *what, char **out, size_t *out_len,
-		    struct epithet_error *err)
+/* The base64 "content" of a JSON answer (a file's, a blob's), decoded. */
+static int json_content(const struct epithet_host *h, const struct kit_forge *f,
+			struct json_object *obj, const char *what, char **out, size_t *out_len,
+			struct epithet_error *err)
 {
-	struct epithet_http_request req;
-	struct epithet_http_response *resp = NULL;
+	struct json_object *content = json_object_object_get(obj, "content");
+	const char *encoding = kit_json_get_string(obj, "encoding");
 	int rc;
 
-	memset(&req, 0, sizeof(req));
-	req.struct_size = sizeof(req);
-	req.method = "GET";
-	req.url = url;
-	req.headers = headers;
-	rc = h->http(h->host_data, &req, &resp, err);
+	if (encoding == NULL || strcmp(encoding, "base64") != 0 ||
+	    !json_object_is_type(content, json_type_string)) {
+		return kit_protocol_error(h, f, 200, what, "the file came without its content", err);
+	}
+	rc = decode_base64(h, json_object_get_string(content),
+			   (size_t)json_object_get_string_len(content), out, out_len);
+	if (rc == EPITHET_ENOMEM) {
+		return kit_out_of_memory(h, err);
+	}
 	if (rc != 0) {
-		return rc;
+		return kit_protocol_error(h, f, 200, what, "the content is not valid base64", err);
 	}
-	if (!kit_is_2xx(resp->status)) {
-		rc = kit_map_status(h, f, resp, what, err);
-	} else if ((*out = h->alloc(h->host_data, resp->body_len + 1)) == NULL) {
-		rc = kit_out_of_memory(h, err);
-	} else {
-		memcpy(*out, resp->body, resp->body_len);
-		(*out)[resp->body_len] = '\0';
-		*out_len = resp->body_len;
-	}
-	h->http_free(h->host_data, resp);
-	return rc;
+	return 0;
 }
 
 int kit_read_contents(const struct epithet_host *h, const struct kit_forge *f, const char *url,
-		      const char *raw_url, const char *const *raw_headers, const char *what,
-		      char **out, size_t *out_len, struct epithet_error *err)
+		      const char *blobs_prefix, const char *what, char **out, size_t *out_len,
+		      struct epithet_error *err)
 {
-	struct json_object *root = NULL, *content;
-	const char *type, *encoding;
+	struct json_object *root = NULL, *blob = NULL;
+	const char *type, *encoding, *sha;
+	char *blob_url = NULL;
 	int rc;
 
 	*out = NULL;
@@ -498,23 +492,25 @@ int kit_read_contents(const struct epithet_host *h, const struct kit_forge *f, c
 		goto out;
 	}
 	encoding = kit_json_get_string(root, "encoding");
-	content = json_object_object_get(root, "content");
-	if (encoding != NULL && strcmp(encoding, "base64") == 0 &&
-	    json_object_is_type(content, json_type_string)) {
-		rc = decode_base64(h, json_object_get_string(content),
-				   (size_t)json_object_get_string_len(content), out, out_len);
-		if (rc == EPITHET_ENOMEM) {
-			kit_out_of_memory(h, err);
-		} else if (rc != 0) {
-			rc = kit_protocol_error(h, f, 200, what, "the content is not valid base64", err);
+	sha = kit_json_get_string(root, "sha");
+	if (encoding != NULL && strcmp(encoding, "base64") == 0) {
+		rc = json_content(h, f, root, what, out, out_len, err);
+	} else if (sha != NULL && blobs_prefix != NULL) {
+		/* Too large to come inside the contents answer ("encoding":
+		 * "none", or no content): the blob of that sha has it. */
+		rc = kit_file_url(h, blobs_prefix, sha, NULL, &blob_url, err);
+		if (rc == 0) {
+			rc = kit_get_json(h, f, blob_url, what, &blob, NULL, err);
 		}
-	} else if (raw_url != NULL) {
-		/* Too large to come inside JSON ("encoding": "none"). */
-		rc = read_raw(h, f, raw_url, raw_headers, what, out, out_len, err);
+		if (rc == 0) {
+			rc = json_content(h, f, blob, what, out, out_len, err);
+		}
 	} else {
 		rc = kit_protocol_error(h, f, 200, what, "the file came without its content", err);
 	}
 out:
+	free(blob_url);
+	json_object_put(blob);
 	json_object_put(root);
 	return rc;
 }

@@ -167,13 +167,14 @@ int kit_file_url(const struct epithet_host *h, const char *prefix, const char *p
 /*
  * Read a file through a contents API whose answer is GitHub's and Gitea's
  * shape: an object with "type" "file", "encoding" "base64" and "content"
- * (base64, line breaks allowed), or an array for a directory. When the file
- * comes without its content (too large for the JSON answer), it is fetched
- * again from @p raw_url with @p raw_headers (NULL: a protocol error). On 0,
- * *@p out (from h->alloc, NUL-terminated) and *@p out_len.
+ * (base64, line breaks allowed), or an array for a directory (EINVALID). A
+ * file that comes without its content (too large for that answer) is read
+ * from its blob, @p blobs_prefix/SHA (the same shape, "content" in base64;
+ * NULL: a protocol error). On 0, *@p out (from h->alloc, NUL-terminated) and
+ * *@p out_len.
  */
 int kit_read_contents(const struct epithet_host *h, const struct kit_forge *f, const char *url,
-		      const char *raw_url, const char *const *raw_headers, const char *what,
+		      const char *blobs_prefix, const char *what,
 		      char **out, size_t *out_len, struct epithet_error *err);
 
 /* ---- paged lists --------------------------------------------------------------- */

@@ -1029,14 +1029,14 @@ cleanup:
 }
 
 /* ABI 1.1: read_file, through the contents API (a labels file that another
- * one `extends`): JSON with the content in base64; a file the API sends
- * without it (past its blob size limit) from the raw endpoint. */
+ * one `extends`): JSON with the content in base64; a file too large for that
+ * answer (over 1 MB on GitHub) from its blob. */
 static int impl_read_file(epithet_forge_session *s, const char *owner, const char *repo,
 			  const char *path, const char *ref, char **out, size_t *out_len,
 			  struct epithet_error *err)
 {
 	char what[512];
-	char *prefix = NULL, *url = NULL, *raw_prefix = NULL, *raw_url = NULL;
+	char *prefix = NULL, *url = NULL, *blobs = NULL;
 	int rc;
 
 	*out = NULL;
@@ -1049,22 +1049,17 @@ static int impl_read_file(epithet_forge_session *s, const char *owner, const cha
 	snprintf(what, sizeof(what), "file %s in %s/%s%s%s", path, owner, repo, ref ? " at " : "",
 		 ref ? ref : "");
 	prefix = kit_build_path(s->host, "/repos/{}/{}/contents", owner, repo);
-	raw_prefix = kit_build_path(s->host, "/repos/{}/{}/raw", owner, repo);
-	if (prefix == NULL || raw_prefix == NULL) {
+	blobs = kit_build_path(s->host, "/repos/{}/{}/git/blobs", owner, repo);
+	if (prefix == NULL || blobs == NULL) {
 		rc = kit_out_of_memory(s->host, err);
 		goto cleanup;
 	}
 	rc = kit_file_url(s->host, prefix, path, ref, &url, err);
 	if (rc == 0) {
-		rc = kit_file_url(s->host, raw_prefix, path, ref, &raw_url, err);
-	}
-	if (rc == 0) {
-		rc = kit_read_contents(s->host, &gitea_kit, url, raw_url, NULL, what, out, out_len,
-				       err);
+		rc = kit_read_contents(s->host, &gitea_kit, url, blobs, what, out, out_len, err);
 	}
 cleanup:
-	free(raw_url);
-	free(raw_prefix);
+	free(blobs);
 	free(url);
 	free(prefix);
 	return rc;

@@ -775,7 +775,7 @@ class FakeGitea(FakeForge):
 
     def _content_entry(self, r, ref, path, data):
         api = "%sapi/v1/repos/%s/contents/%s?ref=%s" % (self.root_url(), r.full_name, path, ref)
-        sha = hashlib.sha1(b"blob %d\0" % len(data or b"") + (data or b"")).hexdigest()
+        sha = self._blob_sha(data or b"")
         html = "%s%s/src/branch/%s/%s" % (self.root_url(), r.full_name, ref, path)
         is_file = data is not None
         entry = {"name": path.rsplit("/", 1)[-1], "path": path, "sha": sha,
@@ -788,6 +788,21 @@ class FakeGitea(FakeForge):
                                                              path)) if is_file else None,
                  "submodule_git_url": None, "_links": {"self": api, "git": None, "html": html}}
         return entry
+
+    @staticmethod
+    def _blob_sha(data):
+        return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+    def _blob(self, r, sha):
+        """GET /repos/{o}/{r}/git/blobs/{sha}: GitBlobResponse, base64."""
+        for files in r.files.values():
+            for data in files.values():
+                if self._blob_sha(data) == sha:
+                    return self._json(200, {
+                        "content": base64.b64encode(data).decode("ascii"), "encoding": "base64",
+                        "url": "%sapi/v1/repos/%s/git/blobs/%s" % (self.root_url(), r.full_name, sha),
+                        "sha": sha, "size": len(data)})
+        return self._not_found("object does not exist [id: %s, rel_path: ]" % sha)
 
     def _contents(self, req, r, path, raw=False):
         """GET /repos/{o}/{r}/contents/{path}?ref= (ContentsResponse, base64; a
@@ -892,6 +907,8 @@ class FakeGitea(FakeForge):
                 return self._delete_label(r.labels, rest[1])
         if n >= 1 and rest[0] in ("contents", "raw") and m == "GET":
             return self._contents(req, r, "/".join(rest[1:]), raw=rest[0] == "raw")
+        if n == 3 and rest[:2] == ["git", "blobs"] and m == "GET":
+            return self._blob(r, rest[2])
         if rest == ["issues"] and m == "GET":
             return self._list_issues(req, r)
         if n >= 2 and rest[0] == "issues":

@@ -134,6 +134,7 @@ DOC_PATHS = {
     "user": "/users/users#get-the-authenticated-user",
     "rate_doc": "/overview/rate-limits-for-the-rest-api",
     "get_content": "/repos/contents#get-repository-content",
+    "get_blob": "/git/blobs#get-a-blob",
 }
 
 API_VERSIONS_DOTCOM = ("2022-11-28", "2026-03-10")
@@ -938,6 +939,8 @@ class FakeGitHub(FakeForge):
                    "PATCH": "update_label", "DELETE": "delete_label"}.get(m, "root")
         elif n >= 1 and rest[0] == "contents":
             doc = "get_content"
+        elif n >= 2 and rest[:2] == ["git", "blobs"]:
+            doc = "get_blob"
         elif n >= 1 and rest[0] == "issues":
             doc = "list_issues" if n == 1 else ("get_issue" if n == 2 else (
                 "remove_issue_label" if m == "DELETE" else
@@ -963,6 +966,8 @@ class FakeGitHub(FakeForge):
                 return self._delete_label(req, r, rest[1])
         if n >= 1 and rest[0] == "contents" and m == "GET":
             return self._contents(req, r, "/".join(rest[1:]))
+        if n == 3 and rest[:2] == ["git", "blobs"] and m == "GET":
+            return self._blob(req, r, rest[2])
         if rest == ["issues"] and m == "GET":
             return self._list_issues(req, r)
         if n >= 2 and rest[0] == "issues":
@@ -992,8 +997,7 @@ class FakeGitHub(FakeForge):
 
     def _content_entry(self, req, r, ref, path, data):
         api = "%s/repos/%s/contents/%s?ref=%s" % (self._root(req), r.full_name, path, ref)
-        sha = hashlib.sha1(b"blob %d\0" % len(data if data is not None else b"") +
-                           (data or b"")).hexdigest()
+        sha = self._blob_sha(data or b"")
         html = "%s/%s/%s/%s/%s" % (self._web(req), r.full_name, "blob" if data is not None
                                    else "tree", ref, path)
         return {"type": "file" if data is not None else "dir", "size": len(data or b""),
@@ -1003,6 +1007,23 @@ class FakeGitHub(FakeForge):
                 "download_url": ("https://raw.githubusercontent.com/%s/%s/%s" % (
                     r.full_name, ref, path)) if data is not None else None,
                 "_links": {"self": api, "git": None, "html": html}}
+
+    @staticmethod
+    def _blob_sha(data):
+        return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+    def _blob(self, req, r, sha):
+        """GET /repos/{o}/{r}/git/blobs/{sha}: any size up to 100 MB, base64."""
+        for files in r.files.values():
+            for data in files.values():
+                if self._blob_sha(data) == sha:
+                    b64 = base64.b64encode(data).decode("ascii")
+                    return Response.json(200, {
+                        "sha": sha, "node_id": _node_id("B", int(sha[:6], 16)), "size": len(data),
+                        "url": "%s/repos/%s/git/blobs/%s" % (self._root(req), r.full_name, sha),
+                        "content": "".join(b64[i:i + 60] + "\n" for i in range(0, len(b64), 60)),
+                        "encoding": "base64"})
+        return self._not_found("get_blob")
 
     def _contents(self, req, r, path):
         """GET /repos/{o}/{r}/contents/{path}?ref=: a file (JSON, base64 content, or
