@@ -102,8 +102,8 @@ int lf_repo_desired(const struct desired *policy, const struct lf_repo *repo, st
 		    const char ***sets, char **error);
 void lf_repo_desired_finish(struct desired *out);
 
-/* Same, from a buffer (@name is used in messages): lf_load_policy_buffer
- * without a forge reader. */
+/* Same, from a buffer (@name is used in messages). One file alone: `extends`
+ * is refused (lf_load_policy_buffer reads bases). */
 int lf_load_buffer(const char *name, const char *buf, size_t len,
 		   const struct lf_limits *limits, struct desired *out, struct lf_diags *diags);
 

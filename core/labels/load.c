@@ -210,7 +210,13 @@ done:
 int lf_load_buffer(const char *name, const char *buf, size_t len, const struct lf_limits *limits,
 		   struct desired *out, struct lf_diags *diags)
 {
-	return lf_load_policy_buffer(name, buf, len, limits, NULL, NULL, out, diags);
+	int rc = lf_parse_one(name, name, buf, len, limits, false, out, NULL, diags);
+
+	if (rc == 0 && lf_check_set_targets(out, diags) != 0) {
+		desired_finish(out);
+		rc = -EINVAL;
+	}
+	return rc;
 }
 
 int lf_read_local(const char *path, char **out, size_t *out_len, char **error)

@@ -171,7 +171,8 @@ void parse_extends(struct ctx *c, const struct node *v)
 	if (v->kind == NK_NULL)
 		return;
 	if (!c->bases) {
-		diag_at(c, v, "'extends' cannot be used here");
+		diag_at(c, v, "'extends' cannot be used here (a labels file read from a buffer has "
+			"no place its bases could be relative to)");
 		return;
 	}
 	if (v->kind != NK_SEQ) {

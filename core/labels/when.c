@@ -58,12 +58,12 @@ bool when_parse(const char *s, int64_t *out)
 	if (!s || !shaped(s, "dddd-dd-dd"))
 		return false;
 	memset(&tm, 0, sizeof(tm));
-	if (!s[10]) {
-		end = strptime(s, "%Y-%m-%d", &tm);
-	} else {
-		if (!(s[10] == 'T' || s[10] == 't') || !shaped(s + 11, "dd:dd:dd"))
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end && *end) {
+		/* RFC 3339 allows 't' as well as 'T'. */
+		if (!(*end == 'T' || *end == 't') || !shaped(end + 1, "dd:dd:dd"))
 			return false;
-		end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+		end = strptime(end + 1, "%H:%M:%S", &tm);
 		if (!end || !zone(end, &offset))
 			return false;
 		end = "";
