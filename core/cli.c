@@ -117,10 +117,20 @@ static const struct cmddef commands[] = {
 	{"sync", CMD_SYNC, sync_opts, 0, 0, "sync [--prune[=archive]]",
 	 "Make every repo match the labels file (-c FILE, default ./labels.yml,\n"
 	 "./labels.yaml or ./labels.json). With --prune also delete (or, where the\n"
-	 "forge can, archive) labels the file does not list, except those it keeps."},
+	 "forge can, archive) labels the file does not list, except those it keeps.\n"
+	 "\n"
+	 "A policy for many repos: `sets` give labels to the repos they select (by\n"
+	 "name glob, topic or target name), and each repo is planned and pruned\n"
+	 "against its own labels; a label two places give differently fails that\n"
+	 "repo alone. `extends` builds on other files, local (relative to the file)\n"
+	 "or in a repo on a forge (`repo: acme/.github`, `path`, `ref`), read first.\n"
+	 "`delete_after: DATE` retires a label: synced until then, deleted after.\n"
+	 "Reference: docs/labels-file.md."},
 	{"plan", CMD_PLAN, sync_opts, 0, 0, "plan [--prune[=archive]]",
 	 "Exactly `sync --dry-run`: print the plan and change nothing. Exit status 2\n"
-	 "when anything would change, 0 when everything matches: a CI drift check."},
+	 "when anything would change, 0 when everything matches: a CI drift check.\n"
+	 "Each repo's line names the sets it got; a label with delete_after shows\n"
+	 "\"retires on DATE (N issues)\" until then. Bases on a forge are read."},
 	{"export", CMD_EXPORT, export_opts, 0, 0, "export [--from OWNER/REPO] [--out FILE]",
 	 "Write the labels as a labels file (YAML): of one repo with --from, or of\n"
 	 "the whole selection (each label once, its most common colour, and how many\n"
@@ -153,7 +163,7 @@ static const char global_help[] =
 	"      --forks             also manage forks\n"
 	"      --topic TOPIC       only repos carrying this topic (repeatable: any of them)\n"
 	"      --org-labels        keep the labels once at owner level (forges that have them)\n"
-	"  -c, --config FILE       labels file (YAML or JSON)\n"
+	"  -c, --config FILE       labels file (YAML or JSON; the files it extends are read first)\n"
 	"  -n, --dry-run           compute and print the plan, change nothing\n"
 	"  -y, --yes               do not ask before destructive changes\n"
 	"  -j, --jobs N            parallel reads\n"
