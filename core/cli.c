@@ -123,7 +123,7 @@ static const struct cmddef commands[] = {
 	 "name glob, topic or target name), and each repo is planned and pruned\n"
 	 "against its own labels; a label two places give differently fails that\n"
 	 "repo alone. `extends` builds on other files, local (relative to the file)\n"
-	 "or in a repo on a forge (`repo: acme/.github`, `path`, `ref`), read first.\n"
+	 "or in a repo on a forge (`repo: acme/policy`, `path`, `ref`), read first.\n"
 	 "`delete_after: DATE` retires a label: synced until then, deleted after.\n"
 	 "Reference: docs/labels-file.md."},
 	{"plan", CMD_PLAN, sync_opts, 0, 0, "plan [--prune[=archive]]",
