@@ -14,11 +14,11 @@
 
 #include "status.h"
 #include "config.h"
-#include "labels/when.h"
 #include "labelsfile.h"
 #include "log.h"
 #include "names.h"
 #include "util.h"
+#include "when.h"
 
 /* ---- human helpers ---- */
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "epithet/forge.h"
-#include "labels/when.h"
+#include "when.h"
 #include "names.h"
 #include "util.h"
 

@@ -15,7 +15,7 @@
 #include <strings.h>
 
 #include "config.h"
-#include "labels/when.h"
+#include "when.h"
 #include "names.h"
 
 /* ---- validation ---- */

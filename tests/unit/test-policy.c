@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Label policy (SPEC.md 9), the pure rules: dates of delete_after
- * (core/labels/when.c), which sets select a repo and the labels it is then
+ * (core/when.c), which sets select a repo and the labels it is then
  * asked for, conflicts naming both places (core/labels/sets.c), and how bases
  * are laid under the files that extend them (core/labels/extends.c), with
  * bases read from a reader given here instead of a forge.
@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "labels/policy.h"
-#include "labels/when.h"
+#include "when.h"
 #include "labelsfile.h"
 #include "plan.h"
 

@@ -5,8 +5,8 @@
  * and timegm; and back to text for plans. Pure: unit-tested in
  * tests/unit/test-policy.c.
  */
-#ifndef EPITHET_CORE_LABELS_WHEN_H
-#define EPITHET_CORE_LABELS_WHEN_H
+#ifndef EPITHET_CORE_WHEN_H
+#define EPITHET_CORE_WHEN_H
 
 #include <stdbool.h>
 #include <stddef.h>
