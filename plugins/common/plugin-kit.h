@@ -10,7 +10,8 @@
  *   already_exists and SSO hint, Gitea's 423...);
  * - requests: one request, a write, a GET of JSON;
  * - paged JSON-array lists through the host's http_paginate, one item at a
- *   time to the plugin's handler.
+ *   time to the plugin's handler;
+ * - files of a repository through a contents API (read_file, ABI 1.1).
  *
  * Everything takes the host (and, for messages and statuses, the forge's
  * struct kit_forge), never a plugin's session. What differs between forges

@@ -1227,6 +1227,87 @@ static void test_fakehost_page_param(void **state)
 	}
 }
 
+/* ---- read_file (ABI 1.1) ------------------------------------------------------ */
+
+static void free_file(struct fixture *f, char *out)
+{
+	const struct epithet_host *h = fakehost_host(f->fh);
+
+	h->free(h->host_data, out);
+}
+
+static void test_read_file(void **state)
+{
+	struct fixture *f = *state;
+	char *out = NULL;
+	size_t len = 0;
+
+	/* "labels:\n- name: bug\n" in base64, broken into lines as GitHub does */
+	fakehost_respond(f->fh, "GET", "/repos/octo/.github/contents/labels/common%20x.yml?ref=v2", 200,
+			 "{\"type\":\"file\",\"encoding\":\"base64\",\"sha\":\"abc\",\"size\":20,"
+			 "\"content\":\"bGFiZWxzOgotIG5h\\nbWU6IGJ1Zwo=\\n\"}", NULL);
+	assert_true(EPITHET_HAS_METHOD(struct epithet_forge, f->forge, read_file));
+	assert_true(f->forge->capabilities & EPITHET_CAP_READ_FILE);
+	assert_int_equal(f->forge->read_file(f->s, "octo", ".github", "labels/common x.yml", "v2", &out,
+					     &len, &f->err), 0);
+	assert_int_equal(len, 20);
+	assert_memory_equal(out, "labels:\n- name: bug\n", 21); /* NUL-terminated */
+	free_file(f, out);
+	assert_int_equal(fakehost_request_count(f->fh), 1);
+}
+
+static void test_read_file_large_from_blob(void **state)
+{
+	struct fixture *f = *state;
+	char *out = NULL;
+	size_t len = 0;
+
+	fakehost_respond(f->fh, "GET", "/repos/octo/hello/contents/big.yml", 200,
+			 "{\"type\":\"file\",\"encoding\":\"none\",\"content\":\"\",\"sha\":\"5ha1\",\"size\":2000000}",
+			 NULL);
+	fakehost_respond(f->fh, "GET", "/repos/octo/hello/git/blobs/5ha1", 200,
+			 "{\"sha\":\"5ha1\",\"encoding\":\"base64\",\"content\":\"eDog\\neQ==\\n\"}", NULL);
+	assert_int_equal(f->forge->read_file(f->s, "octo", "hello", "big.yml", NULL, &out, &len,
+					     &f->err), 0);
+	assert_int_equal(len, 4);
+	assert_string_equal(out, "x: y");
+	free_file(f, out);
+}
+
+static void test_read_file_errors(void **state)
+{
+	struct fixture *f = *state;
+	char *out = NULL;
+	size_t len = 0;
+
+	fakehost_respond(f->fh, "GET", "/repos/octo/hello/contents/nope.yml?ref=main", 404, not_found, NULL);
+	assert_int_equal(f->forge->read_file(f->s, "octo", "hello", "nope.yml", "main", &out, &len,
+					     &f->err), EPITHET_ENOTFOUND);
+	assert_null(out);
+	fakehost_respond(f->fh, "GET", "/repos/octo/hello/contents/labels", 200,
+			 "[{\"type\":\"file\",\"name\":\"a.yml\"}]", NULL);
+	assert_int_equal(f->forge->read_file(f->s, "octo", "hello", "labels", NULL, &out, &len,
+					     &f->err), EPITHET_EINVALID);
+	assert_non_null(strstr(f->err.message, "is a directory"));
+	fakehost_respond(f->fh, "GET", "/repos/octo/hello/contents/sub", 200,
+			 "{\"type\":\"submodule\",\"sha\":\"x\"}", NULL);
+	assert_int_equal(f->forge->read_file(f->s, "octo", "hello", "sub", NULL, &out, &len,
+					     &f->err), EPITHET_EINVALID);
+	fakehost_respond(f->fh, "GET", "/repos/octo/hello/contents/bad.yml", 200,
+			 "{\"type\":\"file\",\"encoding\":\"base64\",\"content\":\"@@@\"}", NULL);
+	assert_int_equal(f->forge->read_file(f->s, "octo", "hello", "bad.yml", NULL, &out, &len,
+					     &f->err), EPITHET_EPROTOCOL);
+	/* paths that leave the repository or are not paths: no request */
+	fakehost_clear_requests(f->fh);
+	assert_int_equal(f->forge->read_file(f->s, "octo", "hello", "../x.yml", NULL, &out, &len,
+					     &f->err), EPITHET_EINVALID);
+	assert_int_equal(f->forge->read_file(f->s, "octo", "hello", "/x.yml", NULL, &out, &len,
+					     &f->err), EPITHET_EINVALID);
+	assert_int_equal(f->forge->read_file(f->s, "octo", "hello", "a//x.yml", NULL, &out, &len,
+					     &f->err), EPITHET_EINVALID);
+	assert_int_equal(fakehost_request_count(f->fh), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1271,6 +1352,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_add_label, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_reads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fakehost_page_param, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_file_large_from_blob, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_file_errors, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("github", tests, NULL, NULL);
