@@ -1060,6 +1060,57 @@ static void test_demo_org(void **state)
 	assert_true(ls.n > 0);
 }
 
+/* ABI 1.1: read_file, the files of a repository in <repo>/ (its branch "main"). */
+static void test_read_file(void **state)
+{
+	struct fx *x = *state;
+	char sub[400], *out = NULL;
+	size_t len = 0;
+
+	snprintf(sub, sizeof(sub), "%s/alpha", x->dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	snprintf(sub, sizeof(sub), "%s/alpha/labels", x->dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	write_text(sub, "common.yml", "labels: []\n");
+	write_text(x->root, "outside.yml", "secret\n");
+	snprintf(sub, sizeof(sub), "%s/alpha/labels/link.yml", x->dir);
+	{
+		char target[400];
+
+		snprintf(target, sizeof(target), "%s/outside.yml", x->root);
+		assert_int_equal(symlink(target, sub), 0);
+	}
+	assert_true(x->f->capabilities & EPITHET_CAP_READ_FILE);
+	assert_int_equal(x->f->read_file(x->s, "acme", "alpha", "labels/common.yml", NULL, &out, &len,
+					 &x->err), 0);
+	assert_int_equal(len, 11);
+	assert_string_equal(out, "labels: []\n");
+	fh_free(NULL, out);
+	out = NULL;
+	assert_int_equal(x->f->read_file(x->s, "acme", "alpha", "labels/common.yml", "main", &out,
+					 &len, &x->err), 0);
+	fh_free(NULL, out);
+	out = NULL;
+	/* not found: the file, the ref, the repository, the owner */
+	assert_int_equal(x->f->read_file(x->s, "acme", "alpha", "labels/nope.yml", NULL, &out, &len,
+					 &x->err), EPITHET_ENOTFOUND);
+	assert_int_equal(x->f->read_file(x->s, "acme", "alpha", "labels/common.yml", "v2", &out, &len,
+					 &x->err), EPITHET_ENOTFOUND);
+	assert_int_equal(x->f->read_file(x->s, "acme", "gamma", "labels/common.yml", NULL, &out, &len,
+					 &x->err), EPITHET_ENOTFOUND);
+	assert_int_equal(x->f->read_file(x->s, "other", "alpha", "labels/common.yml", NULL, &out, &len,
+					 &x->err), EPITHET_ENOTFOUND);
+	/* a directory; paths leaving the repository, by name or by symlink */
+	assert_int_equal(x->f->read_file(x->s, "acme", "alpha", "labels", NULL, &out, &len, &x->err),
+			 EPITHET_EINVALID);
+	static const char *const bad[] = { "../beta.json", "/etc/passwd", "labels/../../beta.json",
+					   "labels//common.yml", "labels/", "", "labels/link.yml" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(x->f->read_file(x->s, "acme", "alpha", bad[i], NULL, &out, &len,
+						 &x->err), EPITHET_EINVALID);
+	assert_null(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1081,6 +1132,7 @@ int main(void)
 		T(test_dry_run),
 		T(test_concurrent_reads),
 		T(test_demo_org),
+		T(test_read_file),
 #undef T
 	};
 
