@@ -106,6 +106,31 @@ class FakeCase(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------------
+class TestContents(FakeCase):
+    """contents, raw and git/blobs (read_file): by ref, directories, 404s."""
+
+    def test_contents_raw_blobs(self):
+        import base64
+        self.gt.add_file("acme", "r1", "labels/common.yml", "labels: []\n")
+        self.gt.add_file("acme", "r1", "labels/common.yml", "labels: [x]\n", ref="v2")
+        r = self.c.get("/repos/acme/r1/contents/labels/common.yml")
+        self.assertEqual((r.status, r.body["type"], r.body["encoding"]), (200, "file", "base64"))
+        self.assertEqual(base64.b64decode(r.body["content"]), b"labels: []\n")
+        r = self.c.get("/repos/acme/r1/contents/labels/common.yml?ref=v2")
+        self.assertEqual(base64.b64decode(r.body["content"]), b"labels: [x]\n")
+        self.assertEqual(self.c.get("/repos/acme/r1/raw/labels/common.yml").raw, b"labels: []\n")
+        b = self.c.get("/repos/acme/r1/git/blobs/" + r.body["sha"])
+        self.assertEqual(base64.b64decode(b.body["content"]), b"labels: [x]\n")
+        d = self.c.get("/repos/acme/r1/contents/labels")
+        self.assertEqual([(e["type"], e["path"], e["content"]) for e in d.body],
+                         [("file", "labels/common.yml", None)])
+        self.assertError(self.c.get("/repos/acme/r1/contents/nope.yml"), 404, "not found")
+        self.assertError(self.c.get("/repos/acme/r1/contents/labels/common.yml?ref=x"), 404)
+        self.assertError(self.c.get("/repos/acme/r1/raw/labels"), 404)
+        self.assertError(self.c.get("/repos/acme/r1/git/blobs/0000"), 404)
+
+
+# ---------------------------------------------------------------------------------
 class TestVersionAndAuth(FakeCase):
 
     def test_version_and_settings(self):

@@ -314,6 +314,48 @@ class TestLabels(FakeCase):
 
 
 # ---------------------------------------------------------------------------------
+class TestContents(FakeCase):
+    """GET /repos/{o}/{r}/contents/{path}?ref= and /git/blobs/{sha} (read_file)."""
+
+    def setUp(self):
+        super().setUp()
+        self.gh.add_file("acme", "r1", "labels/common.yml", "labels: []\n")
+        self.gh.add_file("acme", "r1", "labels/common.yml", "labels: [{name: v2}]\n", ref="v2")
+
+    def test_file_base64_and_raw(self):
+        import base64
+        r = self.c.get("/repos/acme/r1/contents/labels/common.yml")
+        self.assertEqual(r.status, 200)
+        self.assertEqual((r.body["type"], r.body["encoding"], r.body["path"], r.body["name"]),
+                         ("file", "base64", "labels/common.yml", "common.yml"))
+        self.assertEqual(base64.b64decode(r.body["content"]), b"labels: []\n")
+        r = self.c.get("/repos/acme/r1/contents/labels/common.yml?ref=v2")
+        self.assertEqual(base64.b64decode(r.body["content"]), b"labels: [{name: v2}]\n")
+        r = self.c.get("/repos/acme/r1/contents/labels/common.yml",
+                       headers={"Accept": "application/vnd.github.raw"})
+        self.assertEqual(r.raw, b"labels: []\n")
+
+    def test_directory_and_404s(self):
+        r = self.c.get("/repos/acme/r1/contents/labels")
+        self.assertEqual([(e["type"], e["path"]) for e in r.body], [("file", "labels/common.yml")])
+        self.assertBasicError(self.c.get("/repos/acme/r1/contents/nope.yml"), 404, "Not Found")
+        self.assertBasicError(self.c.get("/repos/acme/r1/contents/labels/common.yml?ref=x"), 404,
+                              "No commit found for the ref x")
+        self.assertBasicError(self.c.get("/repos/acme/nope/contents/a.yml"), 404, "Not Found")
+
+    def test_large_file_via_blob(self):
+        import base64
+        big = b"x" * (1024 * 1024 + 1)
+        self.gh.add_file("acme", "r1", "big.yml", big)
+        r = self.c.get("/repos/acme/r1/contents/big.yml")
+        self.assertEqual((r.body["encoding"], r.body["content"], r.body["size"]), ("none", "", len(big)))
+        b = self.c.get("/repos/acme/r1/git/blobs/" + r.body["sha"])
+        self.assertEqual(b.status, 200)
+        self.assertEqual(base64.b64decode(b.body["content"]), big)
+        self.assertBasicError(self.c.get("/repos/acme/r1/git/blobs/0000"), 404, "Not Found")
+
+
+# ---------------------------------------------------------------------------------
 class TestIssues(FakeCase):
 
     def test_list_filters_and_pull_requests(self):
