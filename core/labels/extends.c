@@ -73,25 +73,6 @@ void lf_bases_finish(struct lf_bases *b)
 
 /* ---- laying one file over another ---- */
 
-static bool label_matches(const struct want_label *a, const struct want_label *b)
-{
-	if (!a->key || !b->key)
-		return false;
-	if (strcmp(a->key, b->key) == 0)
-		return true;
-	for (size_t i = 0; i < a->n_aliases; i++) {
-		if (strcmp(a->alias_keys[i], b->key) == 0)
-			return true;
-		for (size_t k = 0; k < b->n_aliases; k++)
-			if (strcmp(a->alias_keys[i], b->alias_keys[k]) == 0)
-				return true;
-	}
-	for (size_t k = 0; k < b->n_aliases; k++)
-		if (strcmp(b->alias_keys[k], a->key) == 0)
-			return true;
-	return false;
-}
-
 /* Lay @next's labels over @acc's; @next's are moved out. */
 static int merge_labels(struct want_label **acc, size_t *n_acc, struct want_label *next, size_t n_next,
 			struct lf_diags *diags)
@@ -104,7 +85,7 @@ static int merge_labels(struct want_label **acc, size_t *n_acc, struct want_labe
 		size_t hit = SIZE_MAX, second = SIZE_MAX;
 
 		for (size_t k = 0; k < n0 && second == SIZE_MAX; k++) {
-			if (!label_matches(l, &(*acc)[k]))
+			if (!lf_label_matches(l, &(*acc)[k]))
 				continue;
 			if (hit == SIZE_MAX)
 				hit = k;

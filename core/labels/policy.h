@@ -65,6 +65,9 @@ void lf_label_set_clear(struct label_set *s);
  */
 int lf_merge(struct desired *acc, struct desired *next, struct lf_diags *diags);
 
+/* sets.c: one label for the forge: names or aliases matching (names.c keys). */
+bool lf_label_matches(const struct want_label *a, const struct want_label *b);
+
 /*
  * sets.c: check what only the whole policy can tell: every set's target
  * names are targets of @d. Adds to @diags; 0 when fine.

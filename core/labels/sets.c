@@ -67,8 +67,10 @@ static bool set_selects(const struct label_set *s, const struct lf_repo *repo)
 	return hit;
 }
 
-static bool label_same_label(const struct want_label *a, const struct want_label *b)
+bool lf_label_matches(const struct want_label *a, const struct want_label *b)
 {
+	if (!a->key || !b->key)
+		return false;
 	if (strcmp(a->key, b->key) == 0)
 		return true;
 	for (size_t i = 0; i < a->n_aliases; i++) {
@@ -151,7 +153,7 @@ int lf_repo_desired(const struct desired *p, const struct lf_repo *repo, struct 
 			size_t m;
 
 			for (m = 0; m < out->n_labels; m++)
-				if (label_same_label(&out->labels[m], w))
+				if (lf_label_matches(&out->labels[m], w))
 					break;
 			if (m == out->n_labels) {
 				from[out->n_labels] = s->name;

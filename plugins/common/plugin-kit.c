@@ -515,6 +515,40 @@ out:
 	return rc;
 }
 
+int kit_read_repo_file(const struct epithet_host *h, const struct kit_forge *f, const char *owner,
+		       const char *repo, const char *path, const char *ref, char **out,
+		       size_t *out_len, struct epithet_error *err)
+{
+	char what[512];
+	char *prefix = NULL, *url = NULL, *blobs = NULL;
+	int rc;
+
+	*out = NULL;
+	*out_len = 0;
+	if (owner == NULL || repo == NULL || path == NULL) {
+		h->error_set(err, EPITHET_EINVALID, 0, "reading a file on %s needs a repository and a path",
+			     f->name);
+		return EPITHET_EINVALID;
+	}
+	snprintf(what, sizeof(what), "file %s in %s/%s%s%s", path, owner, repo, ref ? " at " : "",
+		 ref ? ref : "");
+	prefix = kit_build_path(h, "/repos/{}/{}/contents", owner, repo);
+	blobs = kit_build_path(h, "/repos/{}/{}/git/blobs", owner, repo);
+	if (prefix == NULL || blobs == NULL) {
+		rc = kit_out_of_memory(h, err);
+		goto cleanup;
+	}
+	rc = kit_file_url(h, prefix, path, ref, &url, err);
+	if (rc == 0) {
+		rc = kit_read_contents(h, f, url, blobs, what, out, out_len, err);
+	}
+cleanup:
+	free(blobs);
+	free(url);
+	free(prefix);
+	return rc;
+}
+
 /* ---- paged lists --------------------------------------------------------------- */
 
 void kit_walk_init(struct kit_walk *w, const struct epithet_host *h, const struct kit_forge *f,

@@ -178,6 +178,15 @@ int kit_read_contents(const struct epithet_host *h, const struct kit_forge *f, c
 		      const char *blobs_prefix, const char *what,
 		      char **out, size_t *out_len, struct epithet_error *err);
 
+/*
+ * read_file for forges with GitHub's and Gitea's paths: the contents API at
+ * /repos/OWNER/REPO/contents/PATH[?ref=REF], a large file from
+ * /repos/OWNER/REPO/git/blobs/SHA (kit_read_contents).
+ */
+int kit_read_repo_file(const struct epithet_host *h, const struct kit_forge *f, const char *owner,
+		       const char *repo, const char *path, const char *ref, char **out,
+		       size_t *out_len, struct epithet_error *err);
+
 /* ---- paged lists --------------------------------------------------------------- */
 
 /* Returned by an item handler when the user's callback said stop. */

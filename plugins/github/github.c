@@ -675,34 +675,7 @@ static int impl_read_file(epithet_forge_session *s, const char *owner, const cha
 			  const char *path, const char *ref, char **out, size_t *out_len,
 			  struct epithet_error *err)
 {
-	char what[512];
-	char *prefix = NULL, *url = NULL, *blobs = NULL;
-	int rc;
-
-	*out = NULL;
-	*out_len = 0;
-	if (owner == NULL || repo == NULL || path == NULL) {
-		s->host->error_set(err, EPITHET_EINVALID, 0,
-				   "reading a file on GitHub needs a repository and a path");
-		return EPITHET_EINVALID;
-	}
-	snprintf(what, sizeof(what), "file %s in %s/%s%s%s", path, owner, repo, ref ? " at " : "",
-		 ref ? ref : "");
-	prefix = kit_build_path(s->host, "/repos/{}/{}/contents", owner, repo);
-	blobs = kit_build_path(s->host, "/repos/{}/{}/git/blobs", owner, repo);
-	if (prefix == NULL || blobs == NULL) {
-		rc = kit_out_of_memory(s->host, err);
-		goto cleanup;
-	}
-	rc = kit_file_url(s->host, prefix, path, ref, &url, err);
-	if (rc == 0) {
-		rc = kit_read_contents(s->host, &github_kit, url, blobs, what, out, out_len, err);
-	}
-cleanup:
-	free(blobs);
-	free(url);
-	free(prefix);
-	return rc;
+	return kit_read_repo_file(s->host, &github_kit, owner, repo, path, ref, out, out_len, err);
 }
 
 static const struct epithet_forge github_forge = {
