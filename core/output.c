@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What a run shows the user (output.h): plans, progress, results, list,
- * export and plugins, human or JSON, on stdout. Decides nothing about the
+ * What a run shows the user (output.h): plans, progress, results, list and
+ * export, human or JSON, on stdout (`plugins` is output_plugins.c's). Decides nothing about the
  * run: it renders struct run as the engine left it.
  */
 #include "output.h"
@@ -860,66 +860,4 @@ out:
 	desired_finish(&d);
 	inventory_finish(&inv);
 	return rc;
-}
-
-/* ---- plugins ---- */
-
-int output_plugins(const struct run_options *o, const struct plugin_entry *v, size_t n)
-{
-	if (o->json) {
-		json_object *doc = json_object_new_object(), *arr = json_object_new_array();
-
-		char host_abi[24];
-
-		snprintf(host_abi, sizeof(host_abi), "%d.%d", EPITHET_FORGE_ABI_MAJOR,
-			 EPITHET_FORGE_ABI_MINOR);
-		json_object_object_add(doc, "host_abi", jstr(host_abi));
-		for (size_t i = 0; i < n; i++) {
-			json_object *p = json_object_new_object();
-
-			json_object_object_add(p, "path", jstr(v[i].path));
-			json_object_object_add(p, "origin", jstr(v[i].origin));
-			if (v[i].plugin) {
-				const struct epithet_forge *f = v[i].plugin->forge;
-				char *caps = loader_caps_string(f->capabilities);
-				char abi[32];
-
-				snprintf(abi, sizeof(abi), "%u.%u", f->abi_major, f->abi_minor);
-				json_object_object_add(p, "name", jstr(f->name));
-				json_object_object_add(p, "version", jstr(f->version));
-				json_object_object_add(p, "description", jstr(f->description));
-				json_object_object_add(p, "abi", jstr(abi));
-				json_object_object_add(p, "capabilities", jstr(caps));
-				free(caps);
-			}
-			json_object_object_add(p, "error", jstr(v[i].error));
-			json_object_object_add(p, "shadowed_by", jstr(v[i].shadowed_by));
-			json_object_array_add(arr, p);
-		}
-		json_object_object_add(doc, "plugins", arr);
-		print_json(doc);
-		return 0;
-	}
-	printf("host forge ABI %d.%d\n", EPITHET_FORGE_ABI_MAJOR, EPITHET_FORGE_ABI_MINOR);
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i].plugin) {
-			printf("!  %s (%s): %s\n", v[i].path, v[i].origin, v[i].error);
-			continue;
-		}
-		{
-			const struct epithet_forge *f = v[i].plugin->forge;
-			char *caps = loader_caps_string(f->capabilities);
-
-			printf("%-8s %-8s ABI %u.%u  %s\n", f->name, f->version ? f->version : "-",
-			       f->abi_major, f->abi_minor, f->description ? f->description : "");
-			printf("         capabilities: %s\n", caps);
-			printf("         from %s (%s)%s%s\n", v[i].path, v[i].origin,
-			       v[i].shadowed_by ? "; shadowed by " : "",
-			       v[i].shadowed_by ? v[i].shadowed_by : "");
-			free(caps);
-		}
-	}
-	if (!n)
-		printf("no forge plugins found\n");
-	return 0;
 }
