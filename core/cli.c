@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bases.h"
+#include "appcreds.h"
 #include "config.h"
 #include "engine.h"
 #include "hostsvc.h"
@@ -29,6 +30,7 @@ enum opt_id {
 	O_FORGE = 1, O_URL, O_API_URL, O_ORG, O_REPO, O_INCLUDE, O_EXCLUDE, O_ARCHIVED, O_FORKS,
 	O_TOPIC, O_CONFIG, O_DRY_RUN, O_YES, O_JOBS, O_WRITE_INTERVAL, O_MAX_WAIT, O_OUTPUT,
 	O_COLOR_WHEN, O_VERBOSE, O_QUIET, O_VERSION, O_HELP, O_TOKEN_FILE, O_CACERT, O_ORG_LABELS,
+	O_APP_ID, O_APP_KEY,
 	/* command options */
 	C_COLOR, C_DESCRIPTION, C_PRUNE, C_FROM, C_OUT,
 };
@@ -66,6 +68,8 @@ static const struct optdef global_opts[] = {
 	{O_TOKEN_FILE, "token-file", 0, 1},
 	{O_CACERT, "cacert", 0, 1},
 	{O_ORG_LABELS, "org-labels", 0, 0},
+	{O_APP_ID, "app-id", 0, 1},
+	{O_APP_KEY, "app-key", 0, 1},
 	{0, NULL, 0, 0},
 };
 
@@ -170,6 +174,8 @@ static const char global_help[] =
 	"      --write-interval S  seconds between two writes (default: the forge's guidance)\n"
 	"      --max-wait S        longest wait for a rate-limit reset (default 900)\n"
 	"      --token-file FILE   read the token from FILE (there is no token option: it would show in ps)\n"
+	"      --app-id ID         authenticate as this App (forges that have Apps), with\n"
+	"      --app-key FILE      the App's PEM private key (PKCS#1 or PKCS#8)\n"
 	"      --cacert FILE       extra CA bundle for self-hosted forges\n"
 	"      --output FORMAT     human (default) or json\n"
 	"      --color WHEN        auto (default), always, never; NO_COLOR means never\n"
@@ -178,7 +184,9 @@ static const char global_help[] =
 	"      --version, --help\n"
 	"\n"
 	"Tokens: EPITHET_TOKEN, then the forge's own variables (README lists them), a\n"
-	"target's token_env, --token-file, ~/.netrc.\n"
+	"target's token_env, --token-file, ~/.netrc. App credentials, when given, replace\n"
+	"any token: --app-id/--app-key, a target's app_id, EPITHET_APP_ID with\n"
+	"EPITHET_APP_KEY (the PEM text) or EPITHET_APP_KEY_FILE.\n"
 	"Exit status: 0 ok; 1 something failed or a destructive change was refused;\n"
 	"2 changes found by plan/--dry-run; 64 usage; 65 bad labels file or value;\n"
 	"69 plugin not loadable; 77 credentials rejected or owner unreadable.\n";
@@ -227,6 +235,8 @@ struct cli {
 	const char *label_description;
 	bool help;
 	bool version;
+	struct app_cli app;         /* --app-id, --app-key */
+	struct app_creds creds;     /* the App credentials loaded (appcreds.h) */
 };
 
 static const struct optdef *lookup(const struct optdef *tab, const char *name, size_t len, char short_name)
@@ -368,6 +378,12 @@ static int apply_opt(struct cli *c, const struct optdef *d, const char *spelled,
 		break;
 	case O_CACERT:
 		ro->host.cacert = v;
+		break;
+	case O_APP_ID:
+		c->app.id = v;
+		break;
+	case O_APP_KEY:
+		c->app.key_file = v;
 		break;
 	case C_COLOR:
 		c->label_color = v;
@@ -631,6 +647,22 @@ static void add_filters(struct target *dst, const struct target *cli)
 
 static void install_signals(void);
 
+/* App credentials (SPEC.md 10), read before any request; an undo (no
+ * targets here) uses the command line's or the environment's. */
+static int load_app_creds(struct cli *c, struct target *targets, size_t n_targets)
+{
+	switch (app_creds_resolve(&c->app, c->ro.config_path, targets, n_targets, &c->creds)) {
+	case APP_CREDS_USAGE:
+		return EXIT_USAGE;
+	case APP_CREDS_BAD:
+		return EXIT_DATAERR;
+	default:
+		c->ro.host.app = c->creds.global;
+		c->ro.host.app_required = c->creds.global_explicit;
+		return 0;
+	}
+}
+
 static int run_command(struct cli *c)
 {
 	struct desired d = {0};
@@ -699,6 +731,9 @@ static int run_command(struct cli *c)
 		for (size_t i = 0; i < n_targets; i++)
 			add_filters(&targets[i], &c->t);
 	}
+	rc = load_app_creds(c, targets, n_targets);
+	if (rc)
+		goto out;
 	install_signals();
 	rc = engine_run(&c->ro, &d, targets, n_targets);
 out:
@@ -817,6 +852,9 @@ int cli_main(int argc, char **argv)
 		rc = engine_plugins(&c.ro);
 		break;
 	case CMD_UNDO:
+		rc = load_app_creds(&c, NULL, 0);
+		if (rc)
+			break;
 		install_signals();
 		rc = engine_undo(&c.ro);
 		break;
@@ -828,5 +866,6 @@ int cli_main(int argc, char **argv)
 out:
 	fflush(stdout);
 	target_finish(&c.t);
+	app_creds_finish(&c.creds);
 	return rc;
 }

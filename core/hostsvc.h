@@ -20,6 +20,8 @@
 
 #include "epithet/host.h"
 
+struct app_cred;
+
 /* What the user said that the host services need. Borrowed: must outlive
  * the hostsvc. */
 struct hostsvc_options {
@@ -36,6 +38,12 @@ struct hostsvc_options {
 	 * once (EPITHET_CAP_CONCURRENT_WRITES): writes that nothing paces (no
 	 * interval, no cap per minute or hour) are then not serialised. */
 	bool concurrent_writes;
+	/* App authentication (appauth.h): used instead of any token where
+	 * the endpoint has an App token exchange. Without one, set_endpoint
+	 * refuses them when @app_required, else looks for a token as usual. */
+	const struct app_cred *app;  /* borrowed, or NULL */
+	bool app_required;
+	const char *owner;           /* the target's owner: requests naming none act for it */
 };
 
 /* Counters, for --verbose, json output and the tests. */
@@ -79,6 +87,10 @@ uint64_t hostsvc_pace_estimate_ms(uint64_t n, uint64_t write_ms, uint64_t interv
  * so far did on average; *paced (optional) says whether the pace makes them
  * take longer than back to back (an interval, or a cap that binds). */
 uint64_t hostsvc_writes_estimate_ms(const struct hostsvc *h, uint64_t n, bool *paced);
+/* App authentication is in use, and an owner failed with it (not
+ * installed, or its renewed token refused too). */
+bool hostsvc_app_used(const struct hostsvc *h);
+bool hostsvc_app_failed(const struct hostsvc *h);
 void hostsvc_free(struct hostsvc *h);
 
 /*

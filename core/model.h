@@ -78,6 +78,11 @@ struct target {
 	char **exclude;          /* globs, NULL-terminated or NULL */
 	char **topics;           /* any of, NULL-terminated or NULL */
 	char *token_env;         /* extra token variable, or NULL */
+	char *app_id;            /* the target's own App (labels file), or NULL */
+	char *app_key_file;      /* its private key's file, as written (relative: to the file) */
+	char *app_key_env;       /* or the variable holding the key's PEM text */
+	const struct app_cred *app; /* the App credentials the target uses (appcreds.h), or NULL */
+	bool app_required;       /* refused on a forge without App authentication */
 	bool org_labels;         /* owner-level labels (EPITHET_CAP_ORG_LABELS) */
 	bool archived;           /* also read archived repos */
 	bool forks;              /* also manage forks */

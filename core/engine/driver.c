@@ -63,6 +63,14 @@ static int exit_status(const struct run *run, const struct totals *t)
 	if (run->interrupted || got_signal)
 		return got_signal == SIGTERM ? EXIT_SIGTERM : EXIT_SIGINT;
 	for (size_t i = 0; i < run->n_targets; i++) {
+		/* An owner the App cannot act for (not installed, its renewed
+		 * token refused): exit 77 when it is the only target, else that
+		 * target failed and the others went on (SPEC.md 10). */
+		if (hostsvc_app_failed(run->targets[i].hs) && run->n_targets > 1) {
+			failed = true;
+			continue;
+		}
+		auth |= hostsvc_app_failed(run->targets[i].hs);
 		auth |= run->targets[i].no_access;
 		usage |= run->targets[i].usage_error;
 		bad |= run->targets[i].bad_value;

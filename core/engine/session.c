@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 
+#include "appauth.h"
 #include "log.h"
 #include "util.h"
 
@@ -24,6 +25,12 @@ int open_target(struct run *run, struct target_run *tr)
 	tr->hopt = o->host;
 	tr->hopt.plugin_name = f->name;
 	tr->hopt.target_token_env = tr->t->token_env;
+	/* App credentials (appcreds.h): the target's, else the run's (undo) */
+	if (tr->t->app) {
+		tr->hopt.app = tr->t->app;
+		tr->hopt.app_required = tr->t->app_required;
+	}
+	tr->hopt.owner = tr->t->org;
 	/* conditional GETs: a repeated run of an unchanged org costs ~nothing */
 	tr->hopt.cache = true;
 	tr->hopt.dry_run = o->dry_run || o->cmd == CMD_PLAN || o->cmd == CMD_LIST ||
@@ -52,6 +59,14 @@ int open_target(struct run *run, struct target_run *tr)
 		 * --token-file) is a bad argument: exit 65. */
 		tr->bad_value = rc == EPITHET_EINVALID;
 		tr->session = NULL;
+		return -1;
+	}
+	if (tr->hopt.app && tr->hopt.app_required && !hostsvc_app_used(tr->hs)) {
+		/* a plugin that never declared an endpoint: nothing to sign for */
+		tr->code = EPITHET_EINVALID;
+		tr->error = xasprintf("forge '%s' has no App authentication: App credentials (App %s) "
+				      "do not apply to it", f->name, app_cred_id(tr->hopt.app));
+		tr->bad_value = true;
 		return -1;
 	}
 	if (!tr->owner && tr->info.default_owner)

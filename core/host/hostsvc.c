@@ -96,6 +96,7 @@ static void clear_endpoint(struct hostsvc *h)
 		explicit_bzero(h->auth_header, strlen(h->auth_header));
 	free(h->auth_header);
 	free(h->token_source);
+	hs_app_clear(h);
 	hs_pacer_put(h->pacer);
 	h->api_root = h->origin = h->auth_header = h->token_source = NULL;
 	h->ep_headers = NULL;
@@ -144,7 +145,10 @@ static int hs_set_endpoint(void *hd, const struct epithet_endpoint *ep, struct e
 							     : (long)ep->write_interval_ms;
 	pthread_mutex_unlock(&h->lock);
 
-	if (ep->auth_scheme) {
+	rc = hs_app_endpoint(h, ep, err);
+	if (rc < 0)
+		goto fail;
+	if (rc == 1 && ep->auth_scheme) {
 		/* netrc names hosts without brackets or ports: "[::1]" -> "::1" */
 		netrc_host = host;
 		if (host[0] == '[') {
@@ -170,8 +174,10 @@ static int hs_set_endpoint(void *hd, const struct epithet_endpoint *ep, struct e
 			hlog(h, EPITHET_LOG_DEBUG, "no token found; reading without one");
 		}
 	}
-	/* cache keys depend on who asks, never hold the token itself */
-	cache_identity(h->auth_header, (const char *const *)h->ep_headers, h->cache_id);
+	/* cache keys depend on who asks, never hold the token itself (with an
+	 * App: its id, whichever installation token is current) */
+	cache_identity(h->app ? h->token_source : h->auth_header, (const char *const *)h->ep_headers,
+		       h->cache_id);
 	cap = h->writes_per_minute > h->writes_per_hour ? h->writes_per_minute : h->writes_per_hour;
 	h->pacer = hs_pacer_get(h->origin, h->cache_id, cap);
 	if (!h->pacer)

@@ -174,7 +174,8 @@ int hs_http(void *hd, const struct epithet_http_request *req,
 			if_none_match = NULL;
 		}
 	}
-	rc = hs_exchange(h, &c, url, &resp, err);
+	rc = h->app ? hs_app_exchange(h, req, &c, url, &resp, err)
+		    : hs_exchange(h, &c, url, &resp, err);
 	if (rc == 0 && cacheable(h, &c)) {
 		if (resp->pub.status == 304 && if_none_match) {
 			answer_from_cache(resp, &entry);

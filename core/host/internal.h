@@ -27,6 +27,8 @@
  * a broken or hostile server (or a decompression bomb) eat the memory. */
 #define BODY_MAX ((size_t)32 << 20)
 
+struct app_session;   /* ../appauth.h */
+
 struct header {
 	char *name;
 	char *value;
@@ -55,6 +57,7 @@ struct hostsvc {
 	uint32_t writes_per_minute, writes_per_hour;
 	struct cache *cache;         /* conditional requests, or NULL (cache.h) */
 	unsigned char cache_id[CACHE_KEY_LEN]; /* digest of the credentials, for cache keys */
+	struct app_session *app;     /* App authentication (app.c, ../appauth.h), or NULL */
 
 	/* Write pacing, shared with every session writing with the same
 	 * credentials to the same origin; NULL until the endpoint is set. */
@@ -101,6 +104,9 @@ struct call {
 	/* Headers the host adds for this request only. A conditional-request
 	 * cache slots in here: If-None-Match for a GET whose ETag it holds. */
 	const char *const *host_headers;
+	/* The whole Authorization header for this call instead of the
+	 * session's (App authentication: a JWT, an owner's token), or NULL. */
+	const char *auth;
 };
 
 struct xfer {
@@ -200,6 +206,17 @@ int hs_exchange(struct hostsvc *h, const struct call *c, const char *url,
 bool hs_request_ok(const struct epithet_http_request *req);
 int hs_http(void *hd, const struct epithet_http_request *req,
 	    struct epithet_http_response **out, struct epithet_error *err);
+
+/* app.c: App authentication (../appauth.h) */
+/* set_endpoint's part: 0 when the session authenticates as an App (no
+ * token is looked for), 1 when App credentials do not apply, or a failure. */
+int hs_app_endpoint(struct hostsvc *h, const struct epithet_endpoint *ep,
+		    struct epithet_error *err);
+/* hs_exchange with the owner's installation token (h->app set). */
+int hs_app_exchange(struct hostsvc *h, const struct epithet_http_request *req, struct call *c,
+		    const char *url, struct response **out, struct epithet_error *err);
+/* Free the App session. */
+void hs_app_clear(struct hostsvc *h);
 
 /* paginate.c */
 int hs_http_paginate(void *hd, const struct epithet_http_request *req, epithet_page_cb cb,

@@ -185,7 +185,9 @@ int hs_http_paginate(void *hd, const struct epithet_http_request *req, epithet_p
 		hs_error_set(err, rc, 0, "out of memory");
 		goto cleanup;
 	}
-	r = *req;
+	/* a 1.0 plugin's request is shorter: the members it lacks read as 0 */
+	memset(&r, 0, sizeof(r));
+	memcpy(&r, req, req->struct_size < sizeof(r) ? req->struct_size : sizeof(r));
 	r.struct_size = sizeof(r);
 	r.method = "GET";
 	for (page = 1; !done; page++) {

@@ -214,7 +214,7 @@ int hs_rate_limit_wait(struct hostsvc *h, const struct call *c, const char *url,
 		hs_error_set(err, rc, status, "%s %s: %s; it %s at %s (in %lld s), beyond --max-wait of %ld s%s",
 			     c->method, url, secondary ? "secondary rate limit hit" : "rate limit exhausted",
 			     secondary ? "may be retried" : "resets", when, wait_s, hs_max_wait_s(h),
-			     h->auth_header ? "" : "; a token raises the limit");
+			     h->auth_header || h->app ? "" : "; a token raises the limit");
 		return rc;
 	}
 	if (secondary) {

@@ -131,8 +131,8 @@ int hs_transfer(struct hostsvc *h, const struct call *c, const char *url, bool w
 	for (i = 0; ok && h->ep_headers && h->ep_headers[i]; i++)
 		if (with_auth || !is_auth_header(h->ep_headers[i]))
 			ok = slist_add(&hl, h->ep_headers[i]);
-	if (ok && with_auth && h->auth_header && !(c->flags & EPITHET_HTTP_NO_AUTH))
-		ok = slist_add(&hl, h->auth_header);
+	if (ok && with_auth && (c->auth || h->auth_header) && !(c->flags & EPITHET_HTTP_NO_AUTH))
+		ok = slist_add(&hl, c->auth ? c->auth : h->auth_header);
 	/* JSON unless the plugin says otherwise; "Content-Type:" stops curl
 	 * from calling a body-less write a form */
 	for (p = c->headers; p && *p && strncasecmp(*p, "content-type:", 13) != 0; p++)

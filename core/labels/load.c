@@ -367,6 +367,9 @@ void target_finish(struct target *t)
 	free_strv(t->topics);
 	free(t->token_env);
 	free(t->name);
+	free(t->app_id);
+	free(t->app_key_file);
+	free(t->app_key_env);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "appauth.h"
 #include "config.h"
 #include "when.h"
 #include "names.h"
@@ -551,7 +552,7 @@ static void parse_label(struct ctx *c, const struct node *m, struct want_label *
 
 static const char *const target_keys[] = {
 	"name", "forge", "url", "api_url", "org", "repos", "include", "exclude", "topics",
-	"token_env", "org_labels", "archived", "forks", NULL,
+	"token_env", "org_labels", "archived", "forks", "app_id", "app_key_file", "app_key_env", NULL,
 };
 
 bool opt_text(struct ctx *c, const struct node *m, const char *key, char **out)
@@ -606,6 +607,36 @@ static bool env_name_ok(const char *s)
 	return true;
 }
 
+/* The target's own App credentials (SPEC.md 10): app_id with app_key_env
+ * or app_key_file. The key itself is read later, before any request. */
+static void parse_target_app(struct ctx *c, const struct node *m, struct target *t)
+{
+	const struct node *id = map_get(m, "app_id", NULL);
+
+	if (id && id->kind == NK_NUM) {
+		/* JSON: "app_id": 12345 */
+		t->app_id = strdup(id->text);
+		c->oom |= !t->app_id;
+	} else {
+		opt_text(c, m, "app_id", &t->app_id);
+	}
+	if (t->app_id && !app_id_valid(t->app_id))
+		diag_at(c, id, "'app_id' must be the App's id (a number, or its client id), not '%s'",
+			show_str(c, t->app_id));
+	opt_text(c, m, "app_key_file", &t->app_key_file);
+	if (opt_text(c, m, "app_key_env", &t->app_key_env) && t->app_key_env &&
+	    !env_name_ok(t->app_key_env))
+		diag_at(c, map_get(m, "app_key_env", NULL), "'app_key_env' must be the name of an "
+			"environment variable (letters, digits, '_'), not '%s'", show_str(c, t->app_key_env));
+	if (t->app_key_file && t->app_key_env)
+		diag_at(c, map_get(m, "app_key_env", NULL), "give 'app_key_file' or 'app_key_env', not both");
+	else if (t->app_id && !t->app_key_file && !t->app_key_env)
+		diag_at(c, id, "'app_id' needs the App's private key: 'app_key_file' or 'app_key_env'");
+	else if (!t->app_id && (t->app_key_file || t->app_key_env))
+		diag_at(c, map_get(m, t->app_key_file ? "app_key_file" : "app_key_env", NULL),
+			"an App key needs the App's id: 'app_id'");
+}
+
 static void parse_target(struct ctx *c, const struct node *m, struct target *t)
 {
 	const struct node *v;
@@ -648,6 +679,7 @@ static void parse_target(struct ctx *c, const struct node *m, struct target *t)
 	if (opt_text(c, m, "token_env", &t->token_env) && t->token_env && !env_name_ok(t->token_env))
 		diag_at(c, map_get(m, "token_env", NULL), "'token_env' must be the name of an environment "
 			"variable (letters, digits, '_'), not '%s'", show_str(c, t->token_env));
+	parse_target_app(c, m, t);
 	opt_bool(c, m, "org_labels", &t->org_labels);
 	opt_bool(c, m, "archived", &t->archived);
 	opt_bool(c, m, "forks", &t->forks);

@@ -275,9 +275,13 @@ struct epithet_endpoint {
 	 *   order, the next one on a 404 (e.g. an organization's, then a user's);
 	 *   the answer is a JSON object whose "id" is the installation.
 	 * - app_repo_installation: GET path for a repository's installation,
-	 *   used for a request that names its repo when no owner path found one.
+	 *   tried first for an owner whose first request names its repo
+	 *   (a target of named repositories), then the owner paths on a 404.
 	 * - app_token_exchange: POST path; the answer is a JSON object with
 	 *   "token" and "expires_at" (RFC 3339).
+	 * Every request then needs epithet_http_request::owner (or the
+	 * target's owner): the App not installed there, or a renewed token
+	 * refused too, fails the call with EPITHET_EAUTH naming both.
 	 */
 	const char *const *app_owner_installation;
 	const char *app_repo_installation;  /**< @since 1.1; see app_owner_installation */
