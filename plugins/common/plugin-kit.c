@@ -269,11 +269,20 @@ int kit_send_request_flags(const struct epithet_host *h, const char *method, con
 			   const char *body, uint32_t flags, struct epithet_http_response **out,
 			   struct epithet_error *err)
 {
+	return kit_send_request_for(h, NULL, method, url, body, flags, out, err);
+}
+
+int kit_send_request_for(const struct epithet_host *h, const struct kit_for *who,
+			 const char *method, const char *url, const char *body, uint32_t flags,
+			 struct epithet_http_response **out, struct epithet_error *err)
+{
 	struct epithet_http_request req;
 
 	memset(&req, 0, sizeof(req));
 	req.struct_size = sizeof(req);
 	req.flags = flags;
+	req.owner = who != NULL ? who->owner : NULL;
+	req.repo = who != NULL ? who->repo : NULL;
 	req.method = method;
 	req.url = url;
 	req.body = body;
@@ -292,10 +301,18 @@ int kit_send_write_flags(const struct epithet_host *h, const struct kit_forge *f
 			 const char *method, const char *url, const char *body, uint32_t flags,
 			 const char *what, struct epithet_error *err)
 {
+	return kit_send_write_for(h, f, NULL, method, url, body, flags, what, err);
+}
+
+int kit_send_write_for(const struct epithet_host *h, const struct kit_forge *f,
+		       const struct kit_for *who, const char *method, const char *url,
+		       const char *body, uint32_t flags, const char *what,
+		       struct epithet_error *err)
+{
 	struct epithet_http_response *resp = NULL;
 	int rc;
 
-	rc = kit_send_request_flags(h, method, url, body, flags, &resp, err);
+	rc = kit_send_request_for(h, who, method, url, body, flags, &resp, err);
 	if (rc != 0) {
 		return rc;
 	}
@@ -323,11 +340,18 @@ int kit_get_json(const struct epithet_host *h, const struct kit_forge *f, const 
 		 const char *what, struct json_object **root, int *status,
 		 struct epithet_error *err)
 {
+	return kit_get_json_for(h, f, NULL, url, what, root, status, err);
+}
+
+int kit_get_json_for(const struct epithet_host *h, const struct kit_forge *f,
+		     const struct kit_for *who, const char *url, const char *what,
+		     struct json_object **root, int *status, struct epithet_error *err)
+{
 	struct epithet_http_response *resp = NULL;
 	int rc;
 
 	*root = NULL;
-	rc = kit_send_request(h, "GET", url, NULL, &resp, err);
+	rc = kit_send_request_for(h, who, "GET", url, NULL, 0, &resp, err);
 	if (rc != 0) {
 		return rc;
 	}
@@ -632,6 +656,8 @@ int kit_walk_list(struct kit_walk *w, const char *url, struct epithet_error *err
 	req.method = "GET";
 	req.url = url;
 	req.page_param = w->forge->page_param;
+	req.owner = w->who.owner;
+	req.repo = w->who.repo;
 	rc = h->http_paginate(h->host_data, &req, walk_page, w, err);
 	if (w->stopped) {
 		return w->cb_ret;

@@ -132,6 +132,25 @@ int kit_send_request_flags(const struct epithet_host *h, const char *method, con
 			   const char *body, uint32_t flags, struct epithet_http_response **out,
 			   struct epithet_error *err);
 
+/* Whom a request acts for (epithet_http_request.owner and .repo, ABI 1.1):
+ * with App authentication the host sends each owner's own token. The
+ * *_for functions take one; the others act for the session's owner. */
+struct kit_for {
+	const char *owner;      /* NULL: the session's */
+	const char *repo;       /* the repository's name, or NULL */
+};
+
+int kit_send_request_for(const struct epithet_host *h, const struct kit_for *who,
+			 const char *method, const char *url, const char *body, uint32_t flags,
+			 struct epithet_http_response **out, struct epithet_error *err);
+int kit_send_write_for(const struct epithet_host *h, const struct kit_forge *f,
+		       const struct kit_for *who, const char *method, const char *url,
+		       const char *body, uint32_t flags, const char *what,
+		       struct epithet_error *err);
+int kit_get_json_for(const struct epithet_host *h, const struct kit_forge *f,
+		     const struct kit_for *who, const char *url, const char *what,
+		     struct json_object **root, int *status, struct epithet_error *err);
+
 /* A write whose answer carries nothing the plugin needs: 0 on any 2xx, else
  * the mapped status. */
 int kit_send_write(const struct epithet_host *h, const struct kit_forge *f, const char *method,
@@ -216,6 +235,7 @@ struct kit_walk {
 	 * free it). NULL keeps it. */
 	char *(*user_url_hook)(struct kit_walk *w, const char *owner, char *user_url);
 	void *hook_data;        /* for user_url_hook */
+	struct kit_for who;     /* whom the walk's requests act for (kit_for) */
 	bool soft_404;          /* a 404 first page sets got_404 (err is filled too) */
 	bool got_404;
 	size_t pages;

@@ -1074,6 +1074,8 @@ static int round_trip(struct batch *b, struct epithet_error *err)
 	req.body_len = strlen(body);
 	/* a query: not a write (no pacing, fine in a dry run); never cached */
 	req.flags = EPITHET_HTTP_READ_ONLY | EPITHET_HTTP_NO_CACHE;
+	/* one owner per batch (gh_graphql_list_labels_many): its token */
+	req.owner = b->repos[b->slots[0].index]->owner;
 	rc = h->http(h->host_data, &req, &resp, err);
 	free(body);
 	body = NULL;
@@ -1181,8 +1183,13 @@ int gh_graphql_list_labels_many(const struct epithet_host *host, const char *url
 		host->error_set(err, EPITHET_ENOMEM, 0, "out of memory");
 		return EPITHET_ENOMEM;
 	}
-	for (start = 0; start < n_repos && rc == 0; start += GH_GRAPHQL_BATCH) {
-		b.n = n_repos - start < GH_GRAPHQL_BATCH ? n_repos - start : GH_GRAPHQL_BATCH;
+	for (start = 0; start < n_repos && rc == 0; start += b.n) {
+		/* A batch holds one owner's repos: with App authentication each
+		 * owner has its own installation token (and budget). */
+		for (b.n = 1; b.n < GH_GRAPHQL_BATCH && start + b.n < n_repos &&
+			      strcasecmp(repos[start + b.n]->owner, repos[start]->owner) == 0;
+		     b.n++) {
+		}
 		for (k = 0; k < b.n; k++) {
 			b.slots[k].index = start + k;
 			b.slots[k].after = NULL;

@@ -283,6 +283,9 @@ static int impl_open(const struct epithet_host *host, const struct epithet_forge
 		"X-GitHub-Api-Version: 2022-11-28",
 		NULL,
 	};
+	static const char *const app_owner_paths[] = {
+		"/orgs/{owner}/installation", "/users/{owner}/installation", NULL,
+	};
 	struct epithet_forge_session *s;
 	struct epithet_endpoint ep;
 	int rc;
@@ -322,6 +325,11 @@ static int impl_open(const struct epithet_host *host, const struct epithet_forge
 		ep.writes_per_hour = 500;
 	}
 	ep.default_jobs = 4;
+	/* App authentication (SPEC 10): the host signs, looks up, exchanges
+	 * and renews; an owner is an organization or a user. */
+	ep.app_owner_installation = app_owner_paths;
+	ep.app_repo_installation = "/repos/{owner}/{repo}/installation";
+	ep.app_token_exchange = "/app/installations/{id}/access_tokens";
 	rc = host->set_endpoint(host->host_data, &ep, err);
 	if (rc != 0) {
 		goto fail;
@@ -357,10 +365,12 @@ static char *own_repos_url(struct kit_walk *w, const char *owner, char *user_url
 	struct epithet_forge_session *s = w->hook_data;
 	struct epithet_error ignored = {0};
 	struct json_object *root = NULL, *login;
+	const struct kit_for who = {owner, NULL};
 	char *mine;
 
-	if (kit_get_json(s->host, &github_kit, "/user", "the authenticated user", &root, NULL,
-			 &ignored) != 0) {
+	/* An App's installation token has no user: 403, the public list. */
+	if (kit_get_json_for(s->host, &github_kit, &who, "/user", "the authenticated user", &root,
+			     NULL, &ignored) != 0) {
 		return user_url; /* no token, or no such endpoint: the public list */
 	}
 	if (!json_object_object_get_ex(root, "login", &login) ||
@@ -395,6 +405,7 @@ static int impl_list_repos(epithet_forge_session *s, const char *owner, epithet_
 	w.repo_cb = cb;
 	w.user_url_hook = own_repos_url;
 	w.hook_data = s;
+	w.who.owner = owner;
 	/* An owner may be a user account: /orgs/ answers 404 for those.
 	 * full_name order: stable across runs (trap 9; the default is
 	 * created desc). */
@@ -433,7 +444,8 @@ static int impl_get_repo(epithet_forge_session *s, const char *owner, const char
 	if (url == NULL) {
 		return kit_out_of_memory(s->host, err);
 	}
-	rc = kit_get_json(s->host, &github_kit, url, what, &root, &status, err);
+	rc = kit_get_json_for(s->host, &github_kit, &(const struct kit_for){owner, name}, url, what,
+			      &root, &status, err);
 	if (rc != 0) {
 		goto cleanup;
 	}
@@ -475,6 +487,7 @@ static int impl_list_labels(epithet_forge_session *s, const char *owner, const c
 	snprintf(what, sizeof(what), "labels of %s/%s", owner, repo);
 	kit_walk_init(&w, s->host, &github_kit, what, label_item, payload);
 	w.label_cb = cb;
+	w.who = (struct kit_for){owner, repo};
 	url = kit_build_path(s->host, "/repos/{}/{}/labels?per_page=100", owner, repo);
 	if (url == NULL) {
 		return kit_out_of_memory(s->host, err);
@@ -505,7 +518,8 @@ static int impl_create_label(epithet_forge_session *s, const char *owner, const 
 		rc = kit_out_of_memory(s->host, err);
 		goto cleanup;
 	}
-	rc = kit_send_write(s->host, &github_kit, "POST", url, body, what, err);
+	rc = kit_send_write_for(s->host, &github_kit, &(const struct kit_for){owner, repo}, "POST",
+				url, body, 0, what, err);
 
 cleanup:
 	free(body);
@@ -556,7 +570,8 @@ static int impl_update_label(epithet_forge_session *s, const char *owner, const 
 		rc = kit_out_of_memory(s->host, err);
 		goto cleanup;
 	}
-	rc = kit_send_write(s->host, &github_kit, "PATCH", url, body, what, err);
+	rc = kit_send_write_for(s->host, &github_kit, &(const struct kit_for){owner, repo}, "PATCH",
+				url, body, 0, what, err);
 
 cleanup:
 	free(url);
@@ -581,7 +596,8 @@ static int impl_delete_label(epithet_forge_session *s, const char *owner, const 
 	if (url == NULL) {
 		return kit_out_of_memory(s->host, err);
 	}
-	rc = kit_send_write(s->host, &github_kit, "DELETE", url, NULL, what, err);
+	rc = kit_send_write_for(s->host, &github_kit, &(const struct kit_for){owner, repo}, "DELETE",
+				url, NULL, 0, what, err);
 	free(url);
 	return rc;
 }
@@ -604,6 +620,7 @@ static int impl_list_labelled(epithet_forge_session *s, const char *owner, const
 	snprintf(what, sizeof(what), "issues labelled \"%s\" in %s/%s", label->name, owner, repo);
 	kit_walk_init(&w, s->host, &github_kit, what, issue_item, payload);
 	w.item_cb = cb;
+	w.who = (struct kit_for){owner, repo};
 	if (strchr(label->name, ',') != NULL) {
 		/* labels= is a comma-separated list, decoded before it is
 		 * split: %2C does not help. A name with a comma can only be
@@ -651,8 +668,8 @@ static int impl_add_label(epithet_forge_session *s, const char *owner, const cha
 	}
 	/* Adding a label the issue already has changes nothing: a 1.1 host
 	 * retries it after a lost answer like a GET (a 1.0 host ignores it). */
-	rc = kit_send_write_flags(s->host, &github_kit, "POST", url, body, EPITHET_HTTP_IDEMPOTENT,
-				  what, err);
+	rc = kit_send_write_for(s->host, &github_kit, &(const struct kit_for){owner, repo}, "POST",
+				url, body, EPITHET_HTTP_IDEMPOTENT, what, err);
 
 cleanup:
 	free(body);
