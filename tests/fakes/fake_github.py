@@ -51,6 +51,8 @@ Implemented endpoints (REST root relative)
   GET  /repos/{o}/{r}/issues/{n}
   GET, POST             /repos/{o}/{r}/issues/{n}/labels
   DELETE                /repos/{o}/{r}/issues/{n}/labels/{name}
+  GET  /orgs/{org}/installation  /users/{u}/installation  /repos/{o}/{r}/installation
+  POST /app/installations/{id}/access_tokens   (App JWTs: fake_github_app.py, gh.apps)
   plus the id-based forms GitHub puts in Link headers and redirects:
   /repositories/{id}/..., /organizations/{id}/repos, /user/{id}/repos.
 Link headers point at the id-based forms, as api.github.com's do, so a client
@@ -109,6 +111,7 @@ from fakeforge import (FakeForge, Response, basic_auth_password,  # noqa: E402
                        remove_dot_segments, split_path)
 import fakeforge  # noqa: E402
 import fake_github_graphql  # noqa: E402
+import fake_github_app  # noqa: E402
 
 __all__ = ["FakeGitHub", "Response", "SECONDARY_RATE_LIMIT_BODY"]
 
@@ -302,6 +305,8 @@ class FakeGitHub(FakeForge):
         self._next = {"owner": 1000, "repo": 100000, "label": 2000000, "issue": 3000000}
         self._req_id = 0
         self.add_user(login)
+        # GitHub Apps: JWTs, installations, installation tokens (fake_github_app.py)
+        self.apps = fake_github_app.AppRegistry(self, _Bucket)
 
     # ---- setup API (thread-safe; usable while serving) -------------------
 
@@ -696,7 +701,8 @@ class FakeGitHub(FakeForge):
         scheme, _, cred = h.strip().partition(" ")
         scheme, cred = scheme.lower(), cred.strip()
         if scheme in ("bearer", "token"):
-            ok = cred == self.token
+            req.gh_installation = self.apps.installation_for(cred)
+            ok = cred == self.token or req.gh_installation is not None
         elif scheme == "basic":
             ok = basic_auth_password(cred) == self.token
         else:
@@ -735,13 +741,27 @@ class FakeGitHub(FakeForge):
             h.setdefault("x-github-enterprise-version", self.ghes_version)
         if self.rate_limiting:
             with self.lock:
-                b = self._buckets["token" if req.gh_ident == "token" else "anon"]
+                b = self._bucket_for(req)
                 b.refresh()
                 h.setdefault("x-ratelimit-limit", str(b.limit))
                 h.setdefault("x-ratelimit-remaining", str(b.remaining))
                 h.setdefault("x-ratelimit-reset", str(b.reset))
                 h.setdefault("x-ratelimit-used", str(b.used))
                 h.setdefault("x-ratelimit-resource", "core")
+
+    def _bucket_for(self, req):
+        """The core budget a request draws from: its installation's, the
+        token's or the anonymous one."""
+        inst = getattr(req, "gh_installation", None)
+        if inst is not None and req.gh_ident == "token":
+            return inst.bucket
+        return self._buckets["token" if req.gh_ident == "token" else "anon"]
+
+    @staticmethod
+    def _outside_installation(req, r):
+        """An installation token acting on another account's repository."""
+        inst = getattr(req, "gh_installation", None)
+        return inst is not None and not inst.covers(r)
 
     def _versions(self):
         return API_VERSIONS_GHES if self.ghes else API_VERSIONS_DOTCOM
@@ -780,6 +800,11 @@ class FakeGitHub(FakeForge):
             return self._error(400, "fake_github: request lacks Accept or X-GitHub-Api-Version "
                                     "(require_api_headers is on)")
 
+        if segs is not None and not graphql and self.apps.is_app_route(segs, req.method):
+            req.gh_kind = "app"  # JWT-authenticated: the App's own budget, not decorated
+            with self.lock:
+                return self.apps.route(req, segs)
+
         req.gh_ident = self._identity(req)
         if req.gh_ident == "bad":
             return self._error(401, "Bad credentials")
@@ -787,7 +812,7 @@ class FakeGitHub(FakeForge):
         with self.lock:
             # /rate_limit is free; GraphQL draws from its own budget
             rate_free = segs in (["rate_limit"],) or graphql
-            bucket = self._buckets["token" if req.gh_ident == "token" else "anon"]
+            bucket = self._bucket_for(req)
             bucket.refresh()
             if self.rate_limiting and not rate_free and bucket.remaining <= 0:
                 return self._rate_limited(req)
@@ -887,6 +912,8 @@ class FakeGitHub(FakeForge):
         if segs == ["user"] and m == "GET":
             if req.gh_ident != "token":
                 return self._error(401, "Requires authentication", "user")
+            if getattr(req, "gh_installation", None) is not None:
+                return self._error(403, fake_github_app.NOT_INTEGRATION, "user")
             return Response.json(200, self._user_json(req, self._owners[self.login.casefold()]))
         if segs == ["user", "repos"] and m == "GET":
             return self._my_repos(req)
@@ -929,7 +956,8 @@ class FakeGitHub(FakeForge):
                              {"location": loc})
 
     def _visible(self, req, r):
-        return r is not None and (not r.private or req.gh_ident == "token")
+        return r is not None and (not r.private or (
+            req.gh_ident == "token" and not self._outside_installation(req, r)))
 
     def _repo_route(self, req, m, r, rest):
         n = len(rest)
@@ -1076,7 +1104,7 @@ class FakeGitHub(FakeForge):
         if not self.rate_limiting:
             return Response.json(404, {"message": "Rate limiting is not enabled.",
                                        "documentation_url": self._doc("rate_limit")})
-        b = self._buckets["token" if req.gh_ident == "token" else "anon"]
+        b = self._bucket_for(req)
         core = {"limit": b.limit, "used": b.used, "remaining": b.remaining, "reset": b.reset}
         reset = int(time.time()) + 60
         body = {"resources": {
@@ -1170,6 +1198,8 @@ class FakeGitHub(FakeForge):
         """Auth, permission and archive checks every write goes through."""
         if req.gh_ident != "token":
             return self._error(401, "Requires authentication", doc)
+        if self._outside_installation(req, r):
+            return self._error(403, fake_github_app.NOT_INTEGRATION, doc)
         if not r.permissions.get("push"):
             return self._not_found(doc)
         if r.archived:
