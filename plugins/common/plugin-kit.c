@@ -613,6 +613,14 @@ static int walk_page(const struct epithet_http_response *resp, void *payload,
 	if (rc != 0) {
 		return rc;
 	}
+	if (w->items_key != NULL && json_object_is_type(root, json_type_object)) {
+		struct json_object *items = NULL;
+
+		(void)json_object_object_get_ex(root, w->items_key, &items);
+		json_object_get(items);
+		json_object_put(root);
+		root = items;
+	}
 	if (!json_object_is_type(root, json_type_array)) {
 		json_object_put(root);
 		return kit_protocol_error(w->host, w->forge, resp->status, w->what,

@@ -236,6 +236,9 @@ struct kit_walk {
 	char *(*user_url_hook)(struct kit_walk *w, const char *owner, char *user_url);
 	void *hook_data;        /* for user_url_hook */
 	struct kit_for who;     /* whom the walk's requests act for (kit_for) */
+	/* NULL: each page is a JSON array; else the member of the page's
+	 * object that holds the array ({"total_count":..,"repositories":[..]}) */
+	const char *items_key;
 	bool soft_404;          /* a 404 first page sets got_404 (err is filled too) */
 	bool got_404;
 	size_t pages;

@@ -220,6 +220,11 @@ static int repo_item(struct kit_walk *w, struct json_object *obj, const char **w
 	if (rc != 0) {
 		return rc;
 	}
+	if (w->items_key != NULL && strcasecmp(repo.owner, w->who.owner) != 0) {
+		/* an installation's list: only the owner asked for */
+		gh_repo_scratch_finish(&scratch);
+		return 0;
+	}
 	rc = kit_walk_deliver(w, w->repo_cb(&repo, w->payload));
 	gh_repo_scratch_finish(&scratch);
 	return rc;
@@ -358,7 +363,8 @@ static void impl_close(epithet_forge_session *s)
  * /users/{u}/repos lists public repos only, even of the token's own user.
  * When the owner is that user, /user/repos?affiliation=owner lists the
  * private ones too. Asked only after /orgs/ said 404: one GET /user, and
- * none at all for an organization.
+ * none at all for an organization. An installation token (403 there) lists
+ * /installation/repositories instead.
  */
 static char *own_repos_url(struct kit_walk *w, const char *owner, char *user_url)
 {
@@ -367,10 +373,23 @@ static char *own_repos_url(struct kit_walk *w, const char *owner, char *user_url
 	struct json_object *root = NULL, *login;
 	const struct kit_for who = {owner, NULL};
 	char *mine;
+	int rc;
 
-	/* An App's installation token has no user: 403, the public list. */
-	if (kit_get_json_for(s->host, &github_kit, &who, "/user", "the authenticated user", &root,
-			     NULL, &ignored) != 0) {
+	rc = kit_get_json_for(s->host, &github_kit, &who, "/user", "the authenticated user", &root,
+			      NULL, &ignored);
+	if (rc == EPITHET_EFORBIDDEN && ignored.http_status == 403) {
+		/* An installation token (an App's, GitHub Actions') has no
+		 * user: it lists the repositories it may act on, private ones
+		 * included, and repo_item keeps the owner's. */
+		mine = strdup("/installation/repositories?per_page=100");
+		if (mine == NULL) {
+			return user_url;
+		}
+		w->items_key = "repositories";
+		free(user_url);
+		return mine;
+	}
+	if (rc != 0) {
 		return user_url; /* no token, or no such endpoint: the public list */
 	}
 	if (!json_object_object_get_ex(root, "login", &login) ||

@@ -98,9 +98,9 @@ class AppCase(harness.EpithetTestCase):
             self.assertIn(tok, issued, "not an installation token: %r" % q)
             owner = issued[tok]["owner"]
             self.assertIn(owner, owners)
-            if q.path != "/user":  # who the token is, asked for the user it lists
-                self.assertIn(owner, q.path if not gh.is_graphql(q) else json.dumps(q.body), q)
             self.assertLess(issued[tok]["seq"], q.seq, "token used before it was issued")
+            if q.path not in ("/user", "/installation/repositories"):  # no owner in these
+                self.assertIn(owner, q.path if not gh.is_graphql(q) else json.dumps(q.body), q)
 
 
 class TestAppSync(AppCase):
@@ -126,12 +126,19 @@ class TestAppSync(AppCase):
             self.assertAlmostEqual(c["iat"], gh.requests[0].time - 60, delta=5)
 
     def test_pkcs8_key_and_a_user_account(self):
-        gh = self.fake(owners=("someone",))
+        gh = self.start_fake(FakeGitHub(token="tkn"))
+        gh.apps.add_app(APP_ID, PUBLIC)
         gh.add_user("someone")
+        gh.add_repo("someone", "public")
+        gh.add_repo("someone", "secret", private=True)
+        gh.add_repo("other", "theirs")
         gh.apps.install(APP_ID, "someone")
         res = self.sync(gh, ["-o", "someone"] + self.cli_app(self.key_file(PKCS8)))
         self.assert_rc(res, 0)
-        self.assertEqual(gh.label("someone", "r1", "bug")["color"], "d73a4a")
+        # the installation lists the user's private repos too
+        self.assertEqual(gh.label("someone", "public", "bug")["color"], "d73a4a")
+        self.assertEqual(gh.label("someone", "secret", "bug")["color"], "d73a4a")
+        self.assertIn("/installation/repositories", [q.path for q in gh.requests])
         # /orgs/ says 404 for a user: /users/ is asked next
         self.assertEqual([q.path for q in gh.requests[:2]],
                          ["/orgs/someone/installation", "/users/someone/installation"])

@@ -53,6 +53,7 @@ Implemented endpoints (REST root relative)
   DELETE                /repos/{o}/{r}/issues/{n}/labels/{name}
   GET  /orgs/{org}/installation  /users/{u}/installation  /repos/{o}/{r}/installation
   POST /app/installations/{id}/access_tokens   (App JWTs: fake_github_app.py, gh.apps)
+  GET  /installation/repositories  (an installation token's repos)
   plus the id-based forms GitHub puts in Link headers and redirects:
   /repositories/{id}/..., /organizations/{id}/repos, /user/{id}/repos.
 Link headers point at the id-based forms, as api.github.com's do, so a client
@@ -917,6 +918,8 @@ class FakeGitHub(FakeForge):
             return Response.json(200, self._user_json(req, self._owners[self.login.casefold()]))
         if segs == ["user", "repos"] and m == "GET":
             return self._my_repos(req)
+        if segs == ["installation", "repositories"] and m == "GET":
+            return self.apps.installation_repositories(req)
         if n == 3 and segs[2] == "repos" and m == "GET":
             if segs[0] == "orgs":
                 return self._org_repos(req, self._owners.get(segs[1].casefold()))

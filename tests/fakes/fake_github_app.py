@@ -226,6 +226,30 @@ class AppRegistry:
             "single_file_paths": [], "suspended_by": None, "suspended_at": None,
         }
 
+    def installation_repositories(self, req):
+        """GET /installation/repositories: what an installation token may
+        act on, private repos included, {"total_count", "repositories"}."""
+        inst = getattr(req, "gh_installation", None)
+        if inst is None:
+            return Response.json(403, {
+                "message": "You must authenticate with an installation access token in order "
+                           "to list repositories for an installation.",
+                "documentation_url": APPS_DOC.replace("apps/apps", "apps/installations"),
+                "status": "403"})
+        repos = sorted((r for r in self.gh._repos.values() if inst.covers(r)),
+                       key=lambda r: r.full_name.casefold())
+        page, per_page = self.gh.page_params(req)
+        chunk = repos[(page - 1) * per_page: page * per_page]
+        resp = Response.json(200, {
+            "total_count": len(repos),
+            "repository_selection": "all" if inst.repos is None else "selected",
+            "repositories": [self.gh._repo_json(req, r) for r in chunk]})
+        link = self.gh.link_header(self.gh._root(req) + "/installation/repositories", req.query,
+                                   page, max(1, -(-len(repos) // per_page)))
+        if link:
+            resp.headers["link"] = link
+        return resp
+
     def _access_token(self, req, inst):
         token = "ghs_" + secrets.token_urlsafe(27).replace("-", "a").replace("_", "b")[:36]
         expires = int(time.time()) + self.token_lifetime

@@ -483,6 +483,28 @@ static void test_list_repos_user_fallback(void **state)
 	assert_int_equal(seen.flags[1], EPITHET_REPO_FORK);
 }
 
+/* An installation token (an App's) has no user: GET /user is 403, and the
+ * installation's own list (an object) gives the private repos too, the
+ * owner's only. */
+static void test_list_repos_installation(void **state)
+{
+	struct fixture *f = *state;
+	struct seen_repos seen = {0};
+
+	fakehost_respond(f->fh, "GET", ORG_REPOS, 404, not_found, NULL);
+	fakehost_respond(f->fh, "GET", "/user", 403,
+		"{\"message\":\"Resource not accessible by integration\"}", NULL);
+	fakehost_respond(f->fh, "GET", "/installation/repositories?per_page=100", 200,
+		"{\"total_count\":2,\"repositories\":["
+		"{\"id\":31,\"name\":\"secret\",\"owner\":{\"login\":\"Octo\"},\"private\":true},"
+		"{\"id\":32,\"name\":\"theirs\",\"owner\":{\"login\":\"other\"}}]}", NULL);
+	assert_int_equal(f->forge->list_repos(f->s, "octo", collect_repo, &seen, &f->err), 0);
+	assert_int_equal(fakehost_request_count(f->fh), 3);
+	assert_request(f, 2, "GET", "/installation/repositories?per_page=100", NULL);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.name[0], "secret");
+}
+
 static void test_list_repos_no_such_owner(void **state)
 {
 	struct fixture *f = *state;
@@ -1322,6 +1344,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_endpoint_refused_by_host, setup_bare, teardown),
 		cmocka_unit_test_setup_teardown(test_list_repos_paginated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_repos_user_fallback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_repos_installation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_repos_no_such_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_repos_own_user_includes_private, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_repos_escaped_owner, setup, teardown),
