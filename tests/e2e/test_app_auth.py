@@ -234,6 +234,17 @@ class TestRefusals(AppCase):
         self.assertEqual(gh.label("acme", "r1", "bug")["color"], "d73a4a")
         self.assertFalse([q for q in gh.writes() if "/other/" in q.path])
 
+    def test_an_app_without_issues_write_fails_each_repo(self):
+        gh = self.fake()
+        gh.apps.install(APP_ID, "acme", issues="read")
+        res = self.sync(gh, ["-o", "acme"] + self.cli_app())
+        self.assert_rc(res, 1)
+        self.assert_in_err(res, "Resource not accessible by integration")
+        failed = [q for q in gh.writes() if not _is_app(q)]
+        self.assertTrue(failed and all(q.status == 403 for q in failed))
+        # each repo was tried: a 403 is that repo's failure, not the run's
+        self.assertEqual({q.path.split("/")[3] for q in failed}, {"r1", "r2"})
+
     def test_wrong_key_is_refused_by_the_server(self):
         gh = self.fake()
         gh.apps.install(APP_ID, "acme")

@@ -759,10 +759,11 @@ class FakeGitHub(FakeForge):
         return self._buckets["token" if req.gh_ident == "token" else "anon"]
 
     @staticmethod
-    def _outside_installation(req, r):
-        """An installation token acting on another account's repository."""
+    def _outside_installation(req, r, write=False):
+        """An installation token acting on another account's repository
+        (or, for a write, without the App's issues: write permission)."""
         inst = getattr(req, "gh_installation", None)
-        return inst is not None and not inst.covers(r)
+        return inst is not None and (not inst.covers(r) or (write and inst.issues != "write"))
 
     def _versions(self):
         return API_VERSIONS_GHES if self.ghes else API_VERSIONS_DOTCOM
@@ -1201,7 +1202,7 @@ class FakeGitHub(FakeForge):
         """Auth, permission and archive checks every write goes through."""
         if req.gh_ident != "token":
             return self._error(401, "Requires authentication", doc)
-        if self._outside_installation(req, r):
+        if self._outside_installation(req, r, write=True):
             return self._error(403, fake_github_app.NOT_INTEGRATION, doc)
         if not r.permissions.get("push"):
             return self._not_found(doc)

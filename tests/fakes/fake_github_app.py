@@ -23,8 +23,10 @@ writes to them 403 "Resource not accessible by integration"; GET /user is 403.
 
 Test knobs (on FakeGitHub.apps):
   add_app(app_id, public_key_pem)    register an App (its public key, PEM)
-  install(app_id, owner, repos=None) install it on an owner (repos: names, or
-                                     None for all); returns the installation id
+  install(app_id, owner, repos=None, issues="write")
+                                     install it on an owner (repos: names, or
+                                     None for all; issues: the App's permission,
+                                     "read" makes label writes 403); returns the id
   token_lifetime                     seconds an installation token lives (3600)
   revoke(owner)                      the tokens issued so far to the owner's
                                      installation are refused from now on (401)
@@ -58,8 +60,9 @@ def _b64d(s):
 
 
 class Installation:
-    def __init__(self, iid, app, owner, repos):
+    def __init__(self, iid, app, owner, repos, issues="write"):
         self.id, self.app, self.owner = iid, app, owner  # owner: fake_github.Owner
+        self.issues = issues  # the App's "issues" permission: "write" or "read"
         self.repos = None if repos is None else {r.casefold() for r in repos}
         self.refused = False
         self.bucket = None  # made by the registry (rate limits per installation)
@@ -89,11 +92,11 @@ class AppRegistry:
         with self.gh.lock:
             self.apps[str(app_id)] = serialization.load_pem_public_key(public_key_pem)
 
-    def install(self, app_id, owner, repos=None, rate_limit=5000):
+    def install(self, app_id, owner, repos=None, rate_limit=5000, issues="write"):
         with self.gh.lock:
             o = self.gh._owners.get(owner.casefold()) or self.gh.add_org(owner)
             self._next += 1
-            inst = Installation(self._next, str(app_id), o, repos)
+            inst = Installation(self._next, str(app_id), o, repos, issues)
             inst.bucket = self._bucket(rate_limit)
             self.installations[inst.id] = inst
             return inst.id
@@ -220,7 +223,7 @@ class AppRegistry:
                         % (self.gh._web(req), inst.owner.login, inst.id),
             "app_id": int(inst.app) if inst.app.isdigit() else 0, "app_slug": "epithet-test",
             "target_id": inst.owner.id, "target_type": inst.owner.type,
-            "permissions": {"issues": "write", "metadata": "read"},
+            "permissions": {"issues": inst.issues, "metadata": "read"},
             "events": [], "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
             "single_file_name": None, "has_multiple_single_files": False,
             "single_file_paths": [], "suspended_by": None, "suspended_at": None,
@@ -259,6 +262,6 @@ class AppRegistry:
         return Response.json(201, {
             "token": token,
             "expires_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires)),
-            "permissions": {"issues": "write", "metadata": "read"},
+            "permissions": {"issues": inst.issues, "metadata": "read"},
             "repository_selection": "all" if inst.repos is None else "selected",
         })
