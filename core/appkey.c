@@ -9,10 +9,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -116,36 +118,57 @@ int app_cred_from_pem(const char *app_id, const char *pem, size_t len, const cha
 	return 0;
 }
 
+/* Read a key file whole with read(2): no stdio buffer keeps a copy of it. */
+static int read_secret_file(const char *path, char **out, size_t *len)
+{
+	struct stat st = {0};
+	char *buf;
+	size_t n = 0;
+	ssize_t got;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), saved;
+
+	*out = NULL;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > KEY_FILE_MAX) {
+		saved = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+		close(fd);
+		return -saved;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (n < (size_t)st.st_size &&
+	       ((got = read(fd, buf + n, (size_t)st.st_size - n)) > 0 || (got < 0 && errno == EINTR)))
+		n += got > 0 ? (size_t)got : 0;
+	close(fd);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
 int app_cred_from_file(const char *app_id, const char *path, const char *where,
 		       struct app_cred **out, char *msg, size_t msg_len)
 {
 	char *buf = NULL;
 	size_t n = 0;
-	struct stat st;
-	FILE *f;
 	int rc;
 
 	*out = NULL;
-	f = fopen(path, "re");
-	if (!f) {
-		snprintf(msg, msg_len, "%s %s: %s", where, path, strerror(errno));
-		return EPITHET_EINVALID;
-	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > KEY_FILE_MAX) {
-		snprintf(msg, msg_len, "%s %s: %s", where, path,
-			 S_ISREG(st.st_mode) ? "too large for a private key" : "not a regular file");
-		fclose(f);
-		return EPITHET_EINVALID;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf)
-		n = fread(buf, 1, (size_t)st.st_size, f);
-	fclose(f);
-	if (!buf) {
+	rc = read_secret_file(path, &buf, &n);
+	if (rc == -ENOMEM) {
 		snprintf(msg, msg_len, "out of memory");
 		return EPITHET_ENOMEM;
 	}
-	buf[n] = '\0';
+	if (rc != 0) {
+		snprintf(msg, msg_len, "%s %s: %s", where, path,
+			 rc == -EFBIG ? "too large for a private key"
+			 : rc == -EINVAL ? "not a regular file" : strerror(-rc));
+		return EPITHET_EINVALID;
+	}
 	rc = app_cred_from_pem(app_id, buf, n, where, out, msg, msg_len);
 	if (rc != 0 && strncmp(msg, where, strlen(where)) == 0) {
 		/* name the file too: "--app-key k.pem: not a PEM private key" */

@@ -114,6 +114,7 @@ int hs_app_endpoint(struct hostsvc *h, const struct epithet_endpoint *ep,
 		hs_error_set(err, EPITHET_ENOMEM, 0, "out of memory");
 		return EPITHET_ENOMEM;
 	}
+	hlog(h, EPITHET_LOG_DEBUG, "authenticating as the %s, with a token per owner", h->token_source);
 	return 0;
 }
 
