@@ -96,7 +96,7 @@ static enum app_creds_status from_env(struct app_cred **c)
 }
 
 /* A target's own: app_id with app_key_env or app_key_file. */
-static enum app_creds_status from_target(const struct target *t, const char *config_path,
+static enum app_creds_status from_target(struct target *t, const char *config_path,
 					 struct app_cred **c)
 {
 	char msg[512], *where, *path = NULL;
@@ -104,10 +104,14 @@ static enum app_creds_status from_target(const struct target *t, const char *con
 	int rc;
 
 	*c = NULL;
-	if (!t->app_id)
+	if (!t->app_id || (!t->app_key_env && !t->app_key_file))
 		return APP_CREDS_OK;
-	where = xasprintf("%s:%u:%u: the target's %s", config_path ? config_path : "labels file",
-			  t->pos.line, t->pos.col, t->app_key_env ? "app_key_env" : "app_key_file");
+	if (t->pos.line)
+		where = xasprintf("%s:%u:%u: the target's %s", config_path ? config_path : "labels file",
+				  t->pos.line, t->pos.col, t->app_key_env ? "app_key_env" : "app_key_file");
+	else /* a target from a journal (undo) */
+		where = xasprintf("the journal's %s of App %s", t->app_key_env ? "app_key_env"
+					   : "app_key_file", t->app_id);
 	if (t->app_key_env) {
 		pem = env_value(t->app_key_env);
 		rc = pem ? app_cred_from_pem(t->app_id, pem, strlen(pem), where, c, msg, sizeof(msg))
@@ -120,6 +124,13 @@ static enum app_creds_status from_target(const struct target *t, const char *con
 		if (t->app_key_file[0] != '/' && slash)
 			path = xasprintf("%.*s/%s", (int)(slash - config_path), config_path, t->app_key_file);
 		rc = load_file(t->app_id, path ? path : t->app_key_file, where, c, msg, sizeof(msg));
+		/* the journal says where the key is, for an undo run from anywhere */
+		char *abs = rc == 0 ? realpath(path ? path : t->app_key_file, NULL) : NULL;
+
+		if (abs) {
+			free(t->app_key_file);
+			t->app_key_file = abs;
+		}
 	}
 	free(path);
 	free(where);
@@ -160,6 +171,27 @@ enum app_creds_status app_creds_resolve(const struct app_cli *cli, const char *c
 		 * authentication; global ones over several targets only apply
 		 * where they can. */
 		t->app_required = own || (global && n == 1);
+	}
+	if (st != APP_CREDS_OK)
+		app_creds_finish(out);
+	return st;
+}
+
+enum app_creds_status app_creds_load_own(struct target *targets, size_t n, bool cli_explicit,
+					 struct app_creds *out)
+{
+	enum app_creds_status st = APP_CREDS_OK;
+	struct app_cred *own;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; !cli_explicit && st == APP_CREDS_OK && i < n; i++) {
+		own = NULL;
+		st = from_target(&targets[i], NULL, &own);
+		if (own) {
+			keep(out, own);
+			targets[i].app = own;
+			targets[i].app_required = true;
+		}
 	}
 	if (st != APP_CREDS_OK)
 		app_creds_finish(out);

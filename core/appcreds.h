@@ -10,6 +10,7 @@
 #ifndef EPITHET_CORE_APPCREDS_H
 #define EPITHET_CORE_APPCREDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "appauth.h"
@@ -42,6 +43,13 @@ enum app_creds_status {
  */
 enum app_creds_status app_creds_resolve(const struct app_cli *cli, const char *config_path,
 					struct target *targets, size_t n, struct app_creds *out);
+/*
+ * For undo: load the own App credentials of @targets made from a journal
+ * (app_key_file absolute), unless @cli_explicit (the command line's replace
+ * them). Errors are logged.
+ */
+enum app_creds_status app_creds_load_own(struct target *targets, size_t n, bool cli_explicit,
+					 struct app_creds *out);
 void app_creds_finish(struct app_creds *c);
 
 #endif

@@ -175,6 +175,12 @@ long journal_intent(struct journal *j, const struct target_run *tr, const struct
 	json_object_object_add(o, "url", jstr(tr->t->url));
 	json_object_object_add(o, "api_url", jstr(tr->t->api_url));
 	json_object_object_add(o, "token_env", jstr(tr->t->token_env));
+	if (tr->t->app_id) {
+		/* where the target's own App key is, never the key */
+		json_object_object_add(o, "app_id", jstr(tr->t->app_id));
+		json_object_object_add(o, "app_key_file", jstr(tr->t->app_key_file));
+		json_object_object_add(o, "app_key_env", jstr(tr->t->app_key_env));
+	}
 	json_object_object_add(o, "owner", jstr(r->owner));
 	json_object_object_add(o, "repo", jstr(r->name));
 	if (op->cur)
@@ -316,6 +322,9 @@ static void parse_line(struct journal_file *f, json_object *o, size_t *cap)
 		e->url = get_str(o, "url");
 		e->api_url = get_str(o, "api_url");
 		e->token_env = get_str(o, "token_env");
+		e->app_id = get_str(o, "app_id");
+		e->app_key_file = get_str(o, "app_key_file");
+		e->app_key_env = get_str(o, "app_key_env");
 		e->owner = get_str(o, "owner");
 		e->repo = get_str(o, "repo");
 		e->into = get_str(o, "into");
@@ -450,6 +459,9 @@ void journal_file_finish(struct journal_file *f)
 		free(e->url);
 		free(e->api_url);
 		free(e->token_env);
+		free(e->app_id);
+		free(e->app_key_file);
+		free(e->app_key_env);
 		free(e->owner);
 		free(e->repo);
 		free(e->into);

@@ -39,6 +39,9 @@ struct journal_entry {
 	char *url;
 	char *api_url;
 	char *token_env;
+	char *app_id;        /* the target's own App (its key's source below), or NULL */
+	char *app_key_file;  /* absolute */
+	char *app_key_env;
 	char *owner;
 	char *repo;          /* NULL: owner-level labels */
 	struct label before; /* as it was (empty name for create) */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appcreds.h"
 #include "labelsfile.h"
 #include "log.h"
 #include "names.h"
@@ -32,7 +33,8 @@ static struct target_run *undo_target(struct run *run, struct target **targets, 
 	for (size_t i = 0; i < *n; i++) {
 		t = &(*targets)[i];
 		if (same(t->forge, e->forge) && same(t->url, e->url) && same(t->api_url, e->api_url) &&
-		    same(t->org, e->owner) && same(t->token_env, e->token_env))
+		    same(t->org, e->owner) && same(t->token_env, e->token_env) &&
+		    same(t->app_id, e->app_id))
 			return &run->targets[i];
 	}
 	*targets = xrealloc(*targets, (*n + 1) * sizeof(**targets));
@@ -47,6 +49,9 @@ static struct target_run *undo_target(struct run *run, struct target **targets, 
 	t->api_url = xstrdup(e->api_url);
 	t->org = xstrdup(e->owner);
 	t->token_env = xstrdup(e->token_env);
+	t->app_id = xstrdup(e->app_id);
+	t->app_key_file = xstrdup(e->app_key_file);
+	t->app_key_env = xstrdup(e->app_key_env);
 	memset(&run->targets[*n], 0, sizeof(run->targets[*n]));
 	run->targets[*n].t = t;
 	(*n)++;
@@ -126,6 +131,7 @@ int engine_undo(const struct run_options *o)
 	bool nothing_left = false;
 	struct journal_file jf = {0};
 	struct target *targets = NULL;
+	struct app_creds creds = {0};
 	size_t n_targets = 0;
 	char msg[512];
 	int status = 0;
@@ -143,6 +149,12 @@ int engine_undo(const struct run_options *o)
 	for (size_t i = 0; i < jf.n; i++)
 		if (journal_entry_to_undo(&jf.v[i]))
 			undo_target(&run, &targets, &n_targets, &jf.v[i]);
+	/* the targets' own App keys, as the journal says where they are
+	 * (the command line's replace them, as in the run) */
+	if (app_creds_load_own(targets, n_targets, o->host.app_required, &creds) != APP_CREDS_OK) {
+		status = EXIT_DATAERR;
+		goto out;
+	}
 	status = load_plugins(&run, NULL);
 	if (status)
 		goto out;
@@ -178,6 +190,7 @@ int engine_undo(const struct run_options *o)
 out:
 	journal_file_finish(&jf);
 	free_run(&run);
+	app_creds_finish(&creds); /* after the sessions that used them */
 	strpool_clear();
 	for (size_t i = 0; i < n_targets; i++)
 		target_finish(&targets[i]);

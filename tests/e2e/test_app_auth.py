@@ -201,6 +201,24 @@ class TestOwners(AppCase):
         self.assertEqual(sorted(t["owner"] for t in gh.apps.issued), ["acme", "beta"])
         self.assert_app_flow(gh, ["acme", "beta"])
 
+    def test_undo_finds_the_targets_own_key_through_the_journal(self):
+        gh = self.fake(repos=("r1",))
+        gh.apps.install(APP_ID, "acme")
+        self.key_file(name="rel.pem")
+        text = ("targets:\n  - org: acme\n    api_url: %s\n    app_id: %d\n"
+                "    app_key_file: rel.pem\n" % (gh.api_url, APP_ID)) + LABELS
+        home = self.make_home()
+        res = self.run_epithet(["-y", "sync", "-c", self.labels(text)], home=home,
+                               cwd=self.tmpdir())
+        self.assert_rc(res, 0)
+        self.assertIsNotNone(gh.label("acme", "r1", "bug"))
+        # from elsewhere, with no App in the environment nor on the command line
+        res = self.run_epithet(["-y", "undo"], home=home, cwd=self.tmpdir())
+        self.assert_rc(res, 0)
+        self.assertIsNone(gh.label("acme", "r1", "bug"))
+        self.assertEqual(len(gh.apps.issued), 2)
+        self.assert_app_flow(gh, ["acme"])
+
     def test_command_line_replaces_the_targets_own(self):
         gh = self.fake(repos=("r1",))
         gh.apps.install(APP_ID, "acme")
