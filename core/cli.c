@@ -647,8 +647,9 @@ static void add_filters(struct target *dst, const struct target *cli)
 
 static void install_signals(void);
 
-/* App credentials (SPEC.md 10), read before any request; an undo (no
- * targets here) uses the command line's or the environment's. */
+/* App credentials (SPEC.md 10), read before any request. An undo (no
+ * targets here) gets the command line's or the environment's; its
+ * journal's targets bring their own (engine/undo.c). */
 static int load_app_creds(struct cli *c, struct target *targets, size_t n_targets)
 {
 	switch (app_creds_resolve(&c->app, c->ro.config_path, targets, n_targets, &c->creds)) {
