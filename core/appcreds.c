@@ -141,10 +141,9 @@ static enum app_creds_status from_target(struct target *t, const char *config_pa
 	return APP_CREDS_OK;
 }
 
-enum app_creds_status app_creds_resolve(const struct app_cli *cli, const char *config_path,
-					struct target *targets, size_t n, struct app_creds *out)
+enum app_creds_status app_creds_global(const struct app_cli *cli, struct app_creds *out)
 {
-	struct app_cred *global = NULL, *own;
+	struct app_cred *global = NULL;
 	enum app_creds_status st;
 
 	memset(out, 0, sizeof(*out));
@@ -157,6 +156,18 @@ enum app_creds_status app_creds_resolve(const struct app_cli *cli, const char *c
 	if (global)
 		keep(out, global);
 	out->global = global;
+	if (st != APP_CREDS_OK)
+		app_creds_finish(out);
+	return st;
+}
+
+enum app_creds_status app_creds_targets(struct app_creds *out, const char *config_path,
+					struct target *targets, size_t n)
+{
+	const struct app_cred *global = out->global;
+	enum app_creds_status st = APP_CREDS_OK;
+	struct app_cred *own;
+
 	for (size_t i = 0; st == APP_CREDS_OK && i < n; i++) {
 		struct target *t = &targets[i];
 

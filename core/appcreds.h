@@ -37,12 +37,16 @@ enum app_creds_status {
 };
 
 /*
- * Load the global credentials and each target's, and set every target's
- * app and app_required. @config_path (or NULL) anchors relative
- * app_key_file paths. Errors are logged, naming the source.
+ * Load the global credentials (the command line's, else the environment's)
+ * into @out: before anything is read from a forge (a labels file's bases
+ * too). Then app_creds_targets loads each target's own (unless the command
+ * line gave some) and sets every target's app and app_required;
+ * @config_path (or NULL) anchors relative app_key_file paths. Errors are
+ * logged, naming the source; on an error @out is emptied.
  */
-enum app_creds_status app_creds_resolve(const struct app_cli *cli, const char *config_path,
-					struct target *targets, size_t n, struct app_creds *out);
+enum app_creds_status app_creds_global(const struct app_cli *cli, struct app_creds *out);
+enum app_creds_status app_creds_targets(struct app_creds *out, const char *config_path,
+					struct target *targets, size_t n);
 /*
  * For undo: load the own App credentials of @targets made from a journal
  * (app_key_file absolute), unless @cli_explicit (the command line's replace

@@ -53,6 +53,8 @@ static void open_session(const struct bases_reader *r, struct bases_session *s)
 	s->hopt = r->opt->host;
 	s->hopt.plugin_name = f->name;
 	s->hopt.target_token_env = NULL;
+	/* the run's App where the base's forge has Apps, else its token */
+	s->hopt.app_required = false;
 	s->hopt.cache = false;
 	s->hopt.dry_run = true;     /* reads only, whatever the command */
 	s->hs = hostsvc_new(&s->hopt);

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bases.h"
 #include "appcreds.h"
+#include "bases.h"
 #include "config.h"
 #include "engine.h"
 #include "hostsvc.h"
@@ -647,21 +647,22 @@ static void add_filters(struct target *dst, const struct target *cli)
 
 static void install_signals(void);
 
-/* App credentials (SPEC.md 10), read before any request. An undo (no
- * targets here) gets the command line's or the environment's; its
- * journal's targets bring their own (engine/undo.c). */
-static int load_app_creds(struct cli *c, struct target *targets, size_t n_targets)
+static int app_creds_exit(enum app_creds_status st)
 {
-	switch (app_creds_resolve(&c->app, c->ro.config_path, targets, n_targets, &c->creds)) {
-	case APP_CREDS_USAGE:
-		return EXIT_USAGE;
-	case APP_CREDS_BAD:
-		return EXIT_DATAERR;
-	default:
-		c->ro.host.app = c->creds.global;
-		c->ro.host.app_required = c->creds.global_explicit;
-		return 0;
-	}
+	return st == APP_CREDS_USAGE ? EXIT_USAGE : st == APP_CREDS_BAD ? EXIT_DATAERR : 0;
+}
+
+/* App credentials (SPEC.md 10), read before any request: the command
+ * line's or the environment's first (a labels file's bases are read with
+ * them), the targets' own once the targets are known. An undo's journal
+ * targets bring their own (engine/undo.c). */
+static int load_app_global(struct cli *c)
+{
+	int rc = app_creds_exit(app_creds_global(&c->app, &c->creds));
+
+	c->ro.host.app = c->creds.global;
+	c->ro.host.app_required = c->creds.global_explicit;
+	return rc;
 }
 
 static int run_command(struct cli *c)
@@ -682,6 +683,9 @@ static int run_command(struct cli *c)
 		log_error("no labels file: give -c FILE, or create labels.yml (see `epithet export`)");
 		return EXIT_USAGE;
 	}
+	rc = load_app_global(c);
+	if (rc)
+		goto out;
 	if (c->ro.config_path) {
 		rc = load_file(c, &d);
 		if (rc)
@@ -732,7 +736,7 @@ static int run_command(struct cli *c)
 		for (size_t i = 0; i < n_targets; i++)
 			add_filters(&targets[i], &c->t);
 	}
-	rc = load_app_creds(c, targets, n_targets);
+	rc = app_creds_exit(app_creds_targets(&c->creds, c->ro.config_path, targets, n_targets));
 	if (rc)
 		goto out;
 	install_signals();
@@ -853,7 +857,7 @@ int cli_main(int argc, char **argv)
 		rc = engine_plugins(&c.ro);
 		break;
 	case CMD_UNDO:
-		rc = load_app_creds(&c, NULL, 0);
+		rc = load_app_global(&c);
 		if (rc)
 			break;
 		install_signals();

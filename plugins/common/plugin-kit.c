@@ -484,9 +484,10 @@ static int json_content(const struct epithet_host *h, const struct kit_forge *f,
 	return 0;
 }
 
-int kit_read_contents(const struct epithet_host *h, const struct kit_forge *f, const char *url,
-		      const char *blobs_prefix, const char *what, char **out, size_t *out_len,
-		      struct epithet_error *err)
+/* kit_read_contents acting for @p who (kit_for): the owner's token. */
+static int read_contents(const struct epithet_host *h, const struct kit_forge *f,
+			 const struct kit_for *who, const char *url, const char *blobs_prefix,
+			 const char *what, char **out, size_t *out_len, struct epithet_error *err)
 {
 	struct json_object *root = NULL, *blob = NULL;
 	const char *type, *encoding, *sha;
@@ -495,7 +496,7 @@ int kit_read_contents(const struct epithet_host *h, const struct kit_forge *f, c
 
 	*out = NULL;
 	*out_len = 0;
-	rc = kit_get_json(h, f, url, what, &root, NULL, err);
+	rc = kit_get_json_for(h, f, who, url, what, &root, NULL, err);
 	if (rc != 0) {
 		return rc;
 	}
@@ -524,7 +525,7 @@ int kit_read_contents(const struct epithet_host *h, const struct kit_forge *f, c
 		 * "none", or no content): the blob of that sha has it. */
 		rc = kit_file_url(h, blobs_prefix, sha, NULL, &blob_url, err);
 		if (rc == 0) {
-			rc = kit_get_json(h, f, blob_url, what, &blob, NULL, err);
+			rc = kit_get_json_for(h, f, who, blob_url, what, &blob, NULL, err);
 		}
 		if (rc == 0) {
 			rc = json_content(h, f, blob, what, out, out_len, err);
@@ -537,6 +538,13 @@ out:
 	json_object_put(blob);
 	json_object_put(root);
 	return rc;
+}
+
+int kit_read_contents(const struct epithet_host *h, const struct kit_forge *f, const char *url,
+		      const char *blobs_prefix, const char *what, char **out, size_t *out_len,
+		      struct epithet_error *err)
+{
+	return read_contents(h, f, NULL, url, blobs_prefix, what, out, out_len, err);
 }
 
 int kit_read_repo_file(const struct epithet_host *h, const struct kit_forge *f, const char *owner,
@@ -564,7 +572,8 @@ int kit_read_repo_file(const struct epithet_host *h, const struct kit_forge *f, 
 	}
 	rc = kit_file_url(h, prefix, path, ref, &url, err);
 	if (rc == 0) {
-		rc = kit_read_contents(h, f, url, blobs, what, out, out_len, err);
+		rc = read_contents(h, f, &(const struct kit_for){owner, repo}, url, blobs, what, out,
+				   out_len, err);
 	}
 cleanup:
 	free(blobs);

@@ -144,6 +144,19 @@ class TestAppSync(AppCase):
                          ["/orgs/someone/installation", "/users/someone/installation"])
         self.assert_app_flow(gh, ["someone"])
 
+    def test_a_private_base_is_read_with_the_app(self):
+        gh = self.fake(repos=("r1",))
+        gh.add_repo("acme", "policy", private=True)
+        gh.add_file("acme", "policy", "labels.yml", "labels:\n  - name: base\n    color: 111111\n")
+        gh.apps.install(APP_ID, "acme")
+        top = self.labels("extends:\n  - {repo: acme/policy, path: labels.yml}\n" + LABELS)
+        res = self.run_epithet(["--api-url", gh.api_url, "-o", "acme", "-y"] + self.cli_app() +
+                               ["sync", "-c", top])
+        self.assert_rc(res, 0)
+        self.assertEqual(gh.label("acme", "r1", "base")["color"], "111111")
+        self.assertTrue([q for q in gh.requests if "/contents/" in q.path and q.status == 200])
+        self.assert_app_flow(gh, ["acme"])
+
     def test_ghes(self):
         gh = self.fake(ghes=True)
         gh.apps.install(APP_ID, "acme")
