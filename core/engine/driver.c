@@ -16,6 +16,7 @@
 #include "labelsfile.h"
 #include "log.h"
 #include "output.h"
+#include "repopath.h"
 #include "status.h"
 #include "strpool.h"
 #include "util.h"
@@ -227,9 +228,8 @@ int engine_run(const struct run_options *o, const struct desired *want_in,
 			continue;
 		if (o->cmd == CMD_COPY && !copied.labels) {
 			struct repo_run src = {0};
-			char *owner = xstrdup(o->copy_from), *name = strchr(owner, '/');
+			char *owner = xstrdup(o->copy_from), *name = repopath_split(owner);
 
-			*name++ = '\0';
 			src.owner = owner;
 			src.name = xstrdup(name);
 			src.full = xstrdup(o->copy_from);

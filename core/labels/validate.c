@@ -17,6 +17,7 @@
 #include "config.h"
 #include "when.h"
 #include "names.h"
+#include "repopath.h"
 
 /* ---- validation ---- */
 
@@ -636,9 +637,9 @@ static void parse_target(struct ctx *c, const struct node *m, struct target *t)
 	if (opt_list(c, m, "repos", &t->repos) && t->repos) {
 		v = map_get(m, "repos", NULL);
 		for (size_t i = 0; t->repos[i]; i++) {
-			const char *s = t->repos[i], *slash = strchr(s, '/');
+			const char *s = t->repos[i];
 
-			if (!slash || slash == s || !slash[1] || strchr(slash + 1, '/') || strchr(s, ' '))
+			if (!repopath_ok(s))
 				diag_at(c, &v->items[i], "repo '%s' is not OWNER/NAME", show_str(c, s));
 		}
 	}

@@ -604,7 +604,7 @@ static const struct bad_case bad_cases[] = {
 		{ 5, 12, "give 'org' or 'repos', not both" },
 		{ 7, 13, "repo 'toga' is not OWNER/NAME" },
 		{ 7, 19, "repo 'beeware/' is not OWNER/NAME" },
-		{ 7, 31, "repo 'beeware/toga/x' is not OWNER/NAME" },
+		{ 7, 31, "repo 'beeware//toga' is not OWNER/NAME" },
 		{ 9, 10, "'url' must start with https://" },
 		{ 10, 14, "give 'url' or 'api_url', not both" },
 		{ 12, 16, "'token_env' must be the name of an environment variable" },
