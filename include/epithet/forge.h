@@ -345,6 +345,19 @@ struct epithet_forge {
 			 const char *path, const char *ref, char **out, size_t *out_len,
 			 struct epithet_error *err);
 
+	/**
+	 * @since 1.1 (with EPITHET_CAP_ISSUE_LABELS). As add_label, for @p item
+	 * as list_labelled delivered it (or as the journal kept it): its
+	 * is_pull says whether @p item->number is an issue's or a pull/merge
+	 * request's, which a forge numbering them apart (GitLab: issue #5 and
+	 * merge request !5 are two things) cannot tell from the number. When
+	 * set, the host calls it instead of add_label; add_label may then be
+	 * NULL. Same rules: an item already carrying the label is a success.
+	 */
+	int (*add_item_label)(epithet_forge_session *s, const char *owner, const char *repo,
+			      const struct epithet_item *item, const struct epithet_label *label,
+			      struct epithet_error *err);
+
 	/* ---- ABI 1.1 ends here. Append only; document each member with @since 1.N ---- */
 };
 
