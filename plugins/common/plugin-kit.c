@@ -204,7 +204,11 @@ int kit_map_status(const struct epithet_host *h, const struct kit_forge *f,
 	int st = resp->status;
 	int rc;
 
-	kit_quote_message(resp, msg, sizeof(msg));
+	if (f->quote != NULL) {
+		f->quote(resp, msg, sizeof(msg));
+	} else {
+		kit_quote_message(resp, msg, sizeof(msg));
+	}
 	a.host = h;
 	a.resp = resp;
 	a.status = st;

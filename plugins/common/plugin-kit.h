@@ -99,6 +99,9 @@ struct kit_forge {
 	/* Lists: NULL to follow Link rel="next", else the page-number query
 	 * parameter (epithet_http_request.page_param). */
 	const char *page_param;
+	/* The server's message from an error body, as one line in buf; NULL:
+	 * kit_quote_message (a "message" string). GitLab has more shapes. */
+	void (*quote)(const struct epithet_http_response *resp, char *buf, size_t n);
 };
 
 /* The server's "message" from an error body, as one printable line in
