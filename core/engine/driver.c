@@ -42,8 +42,13 @@ static void build_copy_desired(const struct repo_run *src, struct desired *d)
 	d->labels = xcalloc(src->n_labels ? src->n_labels : 1, sizeof(*d->labels));
 	for (size_t i = 0; i < src->n_labels; i++) {
 		const struct label *l = &src->labels[i];
-		struct want_label *w = &d->labels[d->n_labels++];
+		struct want_label *w;
 
+		/* A label the source inherits from its owner is the owner's,
+		 * not the source's: copying it would make repo copies of it. */
+		if (l->flags & EPITHET_LABEL_OWNER)
+			continue;
+		w = &d->labels[d->n_labels++];
 		w->name = xstrdup(l->name);
 		w->key = xstrdup(l->key);
 		w->color = xstrdup(l->color);
