@@ -412,6 +412,7 @@ class TestTalking(GitLabCase):
         self.assert_rc(res, 0)
         self.assertEqual(len([w for w in self.writes() if w[0] == "POST"]), 2)
         self.assertIn("feature", self.state("acme/web"))
+        self.assertIn("rate limited (429) without a time to wait; backing off 1 s", res.err)
 
 
 if __name__ == "__main__":
