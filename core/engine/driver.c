@@ -36,6 +36,12 @@ bool run_stopping(void)
 
 /* ---- list and export ---- */
 
+/* A plugin's name_forbidden (ABI 1.1), or NULL. */
+static const char *forbidden_of(const struct epithet_forge *f)
+{
+	return EPITHET_HAS_MEMBER(struct epithet_forge, f, name_forbidden) ? f->name_forbidden : NULL;
+}
+
 static void build_copy_desired(const struct repo_run *src, struct desired *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -113,13 +119,13 @@ int load_plugins(struct run *run, const struct desired *want)
 			 * too long is reported where it is (the file, the line
 			 * and column of the value). Not read again: that would
 			 * read the forge bases twice. */
-			struct lf_limits lim = {f->name_max, f->description_max};
+			struct lf_limits lim = {f->name_max, f->description_max, forbidden_of(f)};
 
 			bad |= lf_check_policy_limits(want, &lim, &diags) != 0;
 		} else if (want) {
 			/* The labels came from the command (with -c, the file
 			 * only brings targets): do not blame the file. */
-			struct lf_limits lim = {f->name_max, f->description_max};
+			struct lf_limits lim = {f->name_max, f->description_max, forbidden_of(f)};
 
 			bad |= lf_check_limits("command line", want, &lim, &diags) != 0;
 		}

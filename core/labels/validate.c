@@ -256,6 +256,20 @@ static bool check_forge_text(struct ctx *c, const struct node *at, const char *w
 	}
 }
 
+/* A name holding a character the forge refuses in names (lf_limits). */
+void check_forbidden(struct ctx *c, unsigned line, unsigned col, const char *name,
+		     const char *forbidden)
+{
+	size_t at;
+
+	if (!forbidden || !*forbidden || !name)
+		return;
+	at = strcspn(name, forbidden);
+	if (name[at])
+		diag(c, line, col, "the name '%s' contains '%c', which the forge does not allow in "
+		     "label names", name, name[at]);
+}
+
 void check_length(struct ctx *c, unsigned line, unsigned col, const char *what, const char *s,
 		  unsigned max)
 {
@@ -542,8 +556,10 @@ static void parse_label(struct ctx *c, const struct node *m, struct want_label *
 	/* As lf_check_limits: deleting a name the forge could never have
 	 * stored is a no-op, not a mistake. */
 	if (c->limits && !w->remove) {
-		if (name_at)
+		if (name_at) {
 			check_length(c, name_at->line, name_at->col, "the name", w->name, c->limits->name_max);
+			check_forbidden(c, name_at->line, name_at->col, w->name, c->limits->name_forbidden);
+		}
 		if (desc_at)
 			check_length(c, desc_at->line, desc_at->col, "the description", w->description,
 				     c->limits->description_max);

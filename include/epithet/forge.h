@@ -358,6 +358,14 @@ struct epithet_forge {
 			      const struct epithet_item *item, const struct epithet_label *label,
 			      struct epithet_error *err);
 
+	/**
+	 * @since 1.1. The characters a label name may not contain on this
+	 * forge (GitLab: ","), as a string of ASCII characters, or NULL for
+	 * none. Like name_max, the core refuses such a name before any request
+	 * (exit 65). Read it only when EPITHET_HAS_MEMBER() says it is there.
+	 */
+	const char *name_forbidden;
+
 	/* ---- ABI 1.1 ends here. Append only; document each member with @since 1.N ---- */
 };
 

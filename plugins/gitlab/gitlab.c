@@ -1312,6 +1312,8 @@ static const struct epithet_forge gitlab_forge = {
 	.list_labels_many = NULL,
 	.read_file = impl_read_file,
 	.add_item_label = impl_add_item_label,
+	/* Titles cannot hold a comma (GITLAB.md 3): refused before any request. */
+	.name_forbidden = ",",
 };
 
 EPITHET_FORGE_ENTRY_DECL

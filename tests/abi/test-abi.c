@@ -118,6 +118,7 @@ SIZE(epithet_error, 488);
 #if EPITHET_FORGE_ABI_MINOR >= 1
 FROZEN(epithet_forge, read_file, 144);
 FROZEN(epithet_forge, add_item_label, 152);
+FROZEN(epithet_forge, name_forbidden, 160);
 FROZEN(epithet_label, holder, 64);
 FROZEN(epithet_http_request, owner, 56);
 FROZEN(epithet_http_request, repo, 64);

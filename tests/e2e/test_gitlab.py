@@ -218,10 +218,16 @@ class TestCommands(GitLabCase):
         self.assertEqual(self.writes(), [("PUT", self.lpath(self.api, lid), {"new_name": "Bug"})])
 
     def test_comma_in_a_name_is_refused(self):
+        """Names with a comma are invalid on GitLab: 65 before any request."""
         res = self.epi("-y", "ensure", "a,b")
-        self.assert_rc(res, 1)
-        self.assertIn("cannot contain ','", res.err + res.out)
-        self.assert_no_writes(res)
+        self.assert_rc(res, 65)
+        self.assertIn("the name 'a,b' contains ','", res.err)
+        self.assertEqual(self.gl.requests, [])
+        f = self.labels_file("labels:\n  - name: ok\n  - name: x,y\n")
+        res = self.epi("plan", "-c", f)
+        self.assert_rc(res, 65)
+        self.assertIn(":3:", res.err)
+        self.assertEqual(self.gl.requests, [])
 
 
 # ---- sync / plan / copy ----------------------------------------------------------------------------
