@@ -14,6 +14,7 @@
 #include "log.h"
 #include "names.h"
 #include "output.h"
+#include "repopath.h"
 #include "util.h"
 
 /* ---- applying ---- */
@@ -113,6 +114,22 @@ static int attach_label(struct target_run *tr, struct repo_run *r, const struct 
 {
 	const struct epithet_forge *f = tr->plugin->forge;
 
+	if (!r->name && item->repo) {
+		/* an owner-level label's item names its repo */
+		char *owner = xstrdup(item->repo), *name;
+		int rc;
+
+		if (!repopath_ok(owner) || !EPITHET_HAS_METHOD(struct epithet_forge, f, add_item_label)) {
+			free(owner);
+			snprintf(err->message, sizeof(err->message), "cannot relabel an item of '%s'",
+				 item->repo);
+			return err->code = EPITHET_EINVALID;
+		}
+		name = repopath_split(owner);
+		rc = f->add_item_label(tr->session, owner, name, item, label, err);
+		free(owner);
+		return rc;
+	}
 	if (EPITHET_HAS_METHOD(struct epithet_forge, f, add_item_label))
 		return f->add_item_label(tr->session, r->owner, r->name, item, label, err);
 	if (!EPITHET_HAS_METHOD(struct epithet_forge, f, add_label)) {

@@ -18,6 +18,7 @@
  * this long, a shorter one is refused. */
 #define LABEL_V1_SIZE (offsetof(struct epithet_label, pulls) + sizeof(int64_t))
 #define REPO_V1_SIZE (offsetof(struct epithet_repo, id) + sizeof(const char *))
+#define ITEM_V1_SIZE (offsetof(struct epithet_item, number) + sizeof(uint64_t))
 
 /* What the plans of a run add up to (counted by plan_totals). */
 struct totals {

@@ -108,6 +108,13 @@ extern "C" {
 #define EPITHET_CAP_CONCURRENT_WRITES (UINT64_C(1) << 10)
 /** @since 1.1: read_file works (labels files kept in a repository, `extends`). */
 #define EPITHET_CAP_READ_FILE (UINT64_C(1) << 11)
+/** @since 1.1: list_labelled with repo NULL lists the issues and pull
+ *  requests carrying an owner-level label in every repository of the owner
+ *  (subgroups included where the forge nests them), each naming its
+ *  repository in epithet_item::repo, and add_item_label relabels them: the
+ *  core then counts, journals and merges owner-level labels like repo ones.
+ *  Needs ISSUE_LABELS and add_item_label. */
+#define EPITHET_CAP_OWNER_ITEMS (UINT64_C(1) << 12)
 
 /** epithet_repo::flags */
 #define EPITHET_REPO_ARCHIVED  (1u << 0) /**< read-only: never written */
@@ -171,6 +178,12 @@ struct epithet_item {
 	uint32_t struct_size;       /**< sizeof(struct epithet_item) of its creator */
 	uint32_t is_pull;           /**< 1 for a pull/merge request, 0 for an issue */
 	uint64_t number;            /**< the number users see (#123) */
+	/* ---- ABI 1.0 ends here (struct_size 16) ---- */
+	/** @since 1.1. The repository the item is in, as "OWNER/NAME" (the
+	 *  owner may have several segments: "acme/platform/api"), when
+	 *  list_labelled lists an owner-level label's items (repo NULL, with
+	 *  EPITHET_CAP_OWNER_ITEMS); NULL otherwise. Borrowed like the item. */
+	const char *repo;
 };
 
 typedef struct epithet_forge_session epithet_forge_session; /**< opaque, plugin-owned */

@@ -346,6 +346,26 @@ int gl_parse_item(struct json_object *obj, bool is_pull, struct epithet_item *ou
 	return 0;
 }
 
+bool gl_item_project(struct json_object *obj, char *buf, size_t n)
+{
+	struct json_object *refs;
+	const char *full, *end;
+
+	if (!json_object_object_get_ex(obj, "references", &refs) ||
+	    (full = kit_json_get_string(refs, "full")) == NULL) {
+		return false;
+	}
+	end = full + strlen(full);
+	while (end > full && end[-1] != '#' && end[-1] != '!') {
+		end--;
+	}
+	if (end <= full + 1 || (size_t)(end - full) > n) {
+		return false;
+	}
+	snprintf(buf, n, "%.*s", (int)(end - full - 1), full);
+	return strchr(buf, '/') != NULL;
+}
+
 bool gl_item_has_label(struct json_object *obj, const char *name)
 {
 	struct json_object *labels;

@@ -75,6 +75,11 @@ bool gl_is_scoped(const char *name);
 int gl_parse_item(struct json_object *obj, bool is_pull, struct epithet_item *out,
 		  const char **why);
 
+/* The project of an item listed at group level, from its
+ * references.full ("acme/platform/api#5", "...!5"), into @p buf; false when
+ * there is none. */
+bool gl_item_project(struct json_object *obj, char *buf, size_t n);
+
 /* Whether an issue or merge request object's "labels" hold @p name exactly. */
 bool gl_item_has_label(struct json_object *obj, const char *name);
 

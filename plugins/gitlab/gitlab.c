@@ -922,11 +922,18 @@ static int impl_delete_label(epithet_forge_session *s, const char *owner, const 
 
 /* ---- issues and merge requests ---------------------------------------------------------- */
 
-/* w->filter: the exact title an item must carry. */
+/* What an item walk keeps. */
+struct item_filter {
+	const char *title;       /* the exact title an item must carry */
+	bool group;              /* a group's list: each item names its project */
+};
+
 static int issue_item(struct kit_walk *w, struct json_object *obj, const char **why,
 		      bool is_pull)
 {
+	const struct item_filter *flt = w->filter;
 	struct epithet_item item;
+	char project[512];
 	int rc;
 
 	rc = gl_parse_item(obj, is_pull, &item, why);
@@ -934,8 +941,15 @@ static int issue_item(struct kit_walk *w, struct json_object *obj, const char **
 		return rc;
 	}
 	/* labels= may match more loosely than the title (collation). */
-	if (!gl_item_has_label(obj, (const char *)w->filter)) {
+	if (!gl_item_has_label(obj, flt->title)) {
 		return 0;
+	}
+	if (flt->group) {
+		if (!gl_item_project(obj, project, sizeof(project))) {
+			*why = "an item without references.full naming its project";
+			return EPITHET_EPROTOCOL;
+		}
+		item.repo = project;
 	}
 	return kit_walk_deliver(w, w->item_cb(&item, w->payload));
 }
@@ -959,23 +973,35 @@ static int impl_list_labelled(epithet_forge_session *s, const char *owner, const
 	char *base = NULL;
 	int rc;
 
-	if (owner == NULL || repo == NULL || label == NULL || label->name == NULL) {
+	struct item_filter flt = {.title = label != NULL ? label->name : NULL, .group = repo == NULL};
+
+	if (owner == NULL || label == NULL || label->name == NULL) {
 		s->host->error_set(err, EPITHET_EINVALID, 0,
-				   "listing labelled issues needs a project and a label");
+				   "listing labelled issues needs a group or a project, and a label");
 		return EPITHET_EINVALID;
 	}
-	rc = project_base(s, owner, repo, true, &base, err);
+	/* A group's list covers its subgroups' projects (OWNER_ITEMS). */
+	if (repo == NULL) {
+		base = kit_build_path(s->host, "/groups/{}", owner);
+		rc = base != NULL ? 0 : kit_out_of_memory(s->host, err);
+	} else {
+		rc = project_base(s, owner, repo, true, &base, err);
+	}
 	/* Every state: merged and closed merge requests too (trap 12). */
 	for (size_t k = 0; k < 2 && rc == 0; k++) {
 		struct kit_walk w;
 		char *url;
 
-		snprintf(what, sizeof(what), "%s labelled \"%s\" in %s/%s",
-			 k == 0 ? "issues" : "merge requests", label->name, owner, repo);
+		snprintf(what, sizeof(what), "%s labelled \"%s\" in %s%s%s",
+			 k == 0 ? "issues" : "merge requests", label->name, repo ? "" : "group ", owner,
+			 repo ? "/" : "");
+		if (repo != NULL) {
+			snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s", repo);
+		}
 		kit_walk_init(&w, s->host, &gitlab_kit, what, k == 0 ? issue_item_issue : issue_item_mr,
 			      payload);
 		w.item_cb = cb;
-		w.filter = label->name;
+		w.filter = &flt;
 		url = kit_build_path(s->host, "/labels={}&state=all&scope=all&per_page=" GL_PER_PAGE,
 				     label->name);
 		if (url != NULL) {
@@ -1293,7 +1319,7 @@ static const struct epithet_forge gitlab_forge = {
 	 * EXCLUSIVE is read-only: the "::" in the name is the switch. */
 	.capabilities = EPITHET_CAP_DESCRIPTION | EPITHET_CAP_RENAME | EPITHET_CAP_ORG_LABELS |
 			EPITHET_CAP_EXCLUSIVE | EPITHET_CAP_LABEL_COUNTS | EPITHET_CAP_ISSUE_LABELS |
-			EPITHET_CAP_READ_FILE,
+			EPITHET_CAP_READ_FILE | EPITHET_CAP_OWNER_ITEMS,
 	/* Titles: 255 characters; descriptions 512 KiB (bytes: the core counts
 	 * code points, so a limit in code points would let longer ones by). */
 	.name_max = 255,

@@ -326,6 +326,44 @@ class TestSync(GitLabCase):
         self.assertEqual(self.writes(), [
             ("PUT", "%s/groups/acme/labels/%d" % (API, kb), {"color": "#111111"})])
 
+    def test_group_labels_merge_across_projects_and_undo(self):
+        """--org-labels: a merge relabels the issues and merge requests of every
+        project of the group and its subgroups (each in its own project, with the
+        stored title), then deletes the alias; the delete's plan counts them in every
+        state; undo recreates the alias and relabels them."""
+        gl = self.gl
+        old = gl.add_group_label("acme", "type::defect", "#ee0701")
+        gl.add_group_label("acme", "type::bug", "#d73a4a")
+        gl.add_item("acme/platform/api", 3, ["type::defect"])
+        gl.add_item("acme/platform/api", 3, ["type::defect"], pull=True, state="merged")
+        gl.add_item("acme/web", 7, ["type::defect"], state="closed")
+        f = self.labels_file("labels:\n  - name: type::bug\n    aliases: [type::defect]\n")
+        res = self.epi("plan", "-c", f, pre=["--org-labels"])
+        self.assert_rc(res, 2)
+        self.assertIn("= type::defect -> type::bug, then delete type::defect (2 issues, 1 PR)", res.out)
+        home = self.make_home()
+        self.gl.clear_requests()
+        res = self.epi("-y", "sync", "-c", f, pre=["--org-labels"], home=home)
+        self.assert_rc(res, 0)
+        self.assertEqual(sorted(self.writes()), sorted([
+            ("PUT", "%s/projects/%d/issues/3" % (API, self.api.id), {"add_labels": "type::bug"}),
+            ("PUT", "%s/projects/%d/merge_requests/3" % (API, self.api.id), {"add_labels": "type::bug"}),
+            ("PUT", "%s/projects/%d/issues/7" % (API, self.web.id), {"add_labels": "type::bug"}),
+            ("DELETE", "%s/groups/acme/labels/%d" % (API, old.id), None),
+        ]))
+        self.assertEqual(self.writes()[-1][0], "DELETE")   # only once every item has it
+        self.assertIn(("%s/groups/acme/merge_requests" % API,
+                       "labels=type%3a%3adefect&state=all&scope=all&per_page=100&page=1"),
+                      self.gets())
+        self.assertEqual(gl.issue_labels("acme/platform/api", 3, pull=True), ["type::bug"])
+        self.assertEqual(gl.issue_labels("acme/web", 7), ["type::bug"])
+        self.gl.clear_requests()
+        res = self.epi("-y", "undo", home=home, org=None)
+        self.assert_rc(res, 0)
+        self.assertEqual(gl.issue_labels("acme/web", 7), ["type::bug", "type::defect"])
+        self.assertEqual(gl.issue_labels("acme/platform/api", 3, pull=True),
+                         ["type::bug", "type::defect"])
+        self.assertIn("type::defect", [x["name"] for x in gl.group_labels("acme")])
 
 # ---- tokens and exit statuses -------------------------------------------------------------------------
 

@@ -397,6 +397,9 @@ class FakeGitLab(FakeForge):
         return {"id": p.id * 1000 + it.iid, "iid": it.iid, "project_id": p.id, "state": it.state,
                 "title": "item %d" % it.iid,
                 "labels": sorted(self._labels[x].title for x in it.label_ids if x in self._labels),
+                "references": {"short": ("!" if it.pull else "#") + str(it.iid),
+                               "relative": ("!" if it.pull else "#") + str(it.iid),
+                               "full": p.full_path + ("!" if it.pull else "#") + str(it.iid)},
                 "type": "MERGE_REQUEST" if it.pull else "ISSUE"}
 
     # ---- pagination ----------------------------------------------------------------------
@@ -591,6 +594,15 @@ class FakeGitLab(FakeForge):
             return self._paged(req, self._ordered(req, ps), self._project_json)
         if rest[:1] == ["labels"]:
             return self._labels_route(req, m, g, None, rest[1:])
+        if rest in (["issues"], ["merge_requests"]) and m == "GET":
+            # every project of the group and its subgroups (not shared ones)
+            spaces = self._descendants(g)
+            pairs = []
+            for p in sorted(self.projects.values(), key=lambda x: x.id):
+                if p.namespace in spaces and self._visible(req, p):
+                    items = p.mrs if rest == ["merge_requests"] else p.issues
+                    pairs += [(p, it) for it in self._filter_items(req, items)]
+            return self._paged(req, pairs, lambda pi: self._item_json(pi[0], pi[1]))
         return self._err(404, "404 Not Found")
 
     # ---- labels -----------------------------------------------------------------------------
@@ -756,7 +768,7 @@ class FakeGitLab(FakeForge):
                             "text/plain; charset=utf-8")
         return self._err(404, "404 Not Found")
 
-    def _list_items(self, req, p, items):
+    def _filter_items(self, req, items):
         state = req.params.get("state") or "all"
         want = [x for x in (req.params.get("labels") or "").split(",") if x]
         out = []
@@ -767,7 +779,10 @@ class FakeGitLab(FakeForge):
             if want and not all(w in titles for w in want):
                 continue
             out.append(it)
-        return self._paged(req, out, lambda it: self._item_json(p, it))
+        return out
+
+    def _list_items(self, req, p, items):
+        return self._paged(req, self._filter_items(req, items), lambda it: self._item_json(p, it))
 
     def _relabel(self, req, p, it):
         b = self._body(req)

@@ -433,6 +433,47 @@ static void test_labelled_and_add(void **state)
 	assert_null(f->forge->add_label);
 }
 
+/* A group's items (OWNER_ITEMS): subgroups' projects included, each item
+ * naming its project from references.full. */
+static void test_group_items(void **state)
+{
+	struct fixture *f = *state;
+	struct epithet_label lab = {.struct_size = sizeof(lab), .name = "kind::bug", .id = "8"};
+	struct seen s = {0};
+
+	assert_true(f->forge->capabilities & EPITHET_CAP_OWNER_ITEMS);
+	fakehost_respond(f->fh, "GET", "/groups/acme/issues?labels=kind%3A%3Abug&state=all&scope=all"
+			 "&per_page=100&page=1", 200,
+			 "[{\"iid\":3,\"labels\":[\"kind::bug\"],\"references\":{\"full\":\"acme/platform/api#3\"}}]",
+			 NULL);
+	fakehost_respond(f->fh, "GET", "/groups/acme/merge_requests?labels=kind%3A%3Abug&state=all&scope=all"
+			 "&per_page=100&page=1", 200,
+			 "[{\"iid\":3,\"labels\":[\"kind::bug\"],\"references\":{\"full\":\"acme/web!3\"}},"
+			 "{\"iid\":4,\"labels\":[\"other\"],\"references\":{\"full\":\"acme/web!4\"}}]", NULL);
+	assert_int_equal(f->forge->list_labelled(f->s, "acme", NULL, &lab, collect_item, &s, &f->err), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.flags[1], 1);
+	/* an item without a project reference is not guessed at */
+	fakehost_respond(f->fh, "GET", "/groups/acme%2Fx/issues?labels=kind%3A%3Abug&state=all&scope=all"
+			 "&per_page=100&page=1", 200, "[{\"iid\":3,\"labels\":[\"kind::bug\"]}]", NULL);
+	assert_int_equal(f->forge->list_labelled(f->s, "acme/x", NULL, &lab, collect_item, &s, &f->err),
+			 EPITHET_EPROTOCOL);
+}
+
+static void test_item_project(void **state)
+{
+	struct json_object *o = json_tokener_parse("{\"references\":{\"full\":\"a/b/c!12\"}}");
+	char buf[64];
+
+	(void)state;
+	assert_true(gl_item_project(o, buf, sizeof(buf)));
+	assert_string_equal(buf, "a/b/c");
+	json_object_put(o);
+	o = json_tokener_parse("{\"references\":{\"full\":\"#12\"}}");
+	assert_false(gl_item_project(o, buf, sizeof(buf)));
+	json_object_put(o);
+}
+
 static void test_read_file(void **state)
 {
 	struct fixture *f = *state;
@@ -510,6 +551,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_update_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_labelled_and_add, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_items, setup, teardown),
+		cmocka_unit_test(test_item_project),
 		cmocka_unit_test_setup_teardown(test_read_file, setup, teardown),
 		cmocka_unit_test(test_colors),
 		cmocka_unit_test(test_error_text),
