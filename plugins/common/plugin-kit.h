@@ -123,6 +123,13 @@ int kit_map_status(const struct epithet_host *h, const struct kit_forge *f,
 int kit_protocol_error(const struct epithet_host *h, const struct kit_forge *f, int http_status,
 		       const char *what, const char *why, struct epithet_error *err);
 
+/* "/ID" of a listed label into @p tail (@p n bytes) for forges whose label
+ * writes go by numeric id only; EINVALID ("the label has no FORGE id") for
+ * a label without one: never fall back to its name. */
+int kit_label_id_tail(const struct epithet_host *h, const struct kit_forge *f,
+		      const struct epithet_label *cur, const char *what, char *tail, size_t n,
+		      struct epithet_error *err);
+
 /* ---- requests ---------------------------------------------------------------- */
 
 /* One request (@p body NULL: none); on 0, *out holds an answer of any

@@ -29,22 +29,7 @@ const char *gl_get_string(struct json_object *obj, const char *key)
 
 bool gl_parse_id(const char *text, int64_t *out)
 {
-	int64_t n = 0;
-
-	if (text == NULL || text[0] == '\0') {
-		return false;
-	}
-	for (const char *p = text; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9' || n > (INT64_MAX - 9) / 10) {
-			return false;
-		}
-		n = n * 10 + (*p - '0');
-	}
-	if (n <= 0) {
-		return false;
-	}
-	*out = n;
-	return true;
+	return kit_parse_decimal_id(text, out);
 }
 
 /* ---- colours ------------------------------------------------------------------- */

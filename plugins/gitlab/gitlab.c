@@ -823,21 +823,12 @@ static int label_tail(struct epithet_forge_session *s, const char *repo,
 		      const struct epithet_label *cur, const char *what, char tail[GL_ID_MAX + 1],
 		      struct epithet_error *err)
 {
-	int64_t id;
-
 	if (repo != NULL && (cur->flags & EPITHET_LABEL_OWNER)) {
 		s->host->error_set(err, EPITHET_EFORBIDDEN, 0,
 				   "%s: the label is inherited from a group; it is changed only there", what);
 		return EPITHET_EFORBIDDEN;
 	}
-	if (!gl_parse_id(cur->id, &id)) {
-		s->host->error_set(err, EPITHET_EINVALID, 0,
-				   "%s: the label has no GitLab id (\"%s\"); labels are changed by id",
-				   what, cur->id != NULL ? cur->id : "");
-		return EPITHET_EINVALID;
-	}
-	snprintf(tail, GL_ID_MAX + 1, "/%" PRId64, id);
-	return 0;
+	return kit_label_id_tail(s->host, &gitlab_kit, cur, what, tail, GL_ID_MAX + 1, err);
 }
 
 static int impl_update_label(epithet_forge_session *s, const char *owner, const char *repo,
