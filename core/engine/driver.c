@@ -170,6 +170,19 @@ static void capability_notices(const struct run *run, const struct desired *want
 		if (excl && !(f->capabilities & EPITHET_CAP_EXCLUSIVE))
 			log_notice("forge '%s' has no exclusive (scoped) labels: 'exclusive' is ignored there",
 				   f->name);
+		for (size_t k = 0; exclusive_by_name(f) && k < want->n_labels; k++) {
+			const struct want_label *w = &want->labels[k];
+			bool scoped = strstr(w->name, exclusive_by_name(f)) != NULL;
+
+			if (w->exclusive > 0 && !scoped)
+				log_notice("%s: 'exclusive: true' means nothing on forge '%s', where a "
+					   "label is scoped by a '%s' in its name", w->name, f->name,
+					   exclusive_by_name(f));
+			else if (w->exclusive == 0 && scoped)
+				log_notice("%s: the '%s' in its name makes it scoped on forge '%s'; "
+					   "'exclusive: false' cannot change that", w->name,
+					   exclusive_by_name(f), f->name);
+		}
 		if (desc && !(f->capabilities & EPITHET_CAP_DESCRIPTION))
 			log_notice("forge '%s' has no label descriptions: they are ignored there", f->name);
 	}

@@ -379,6 +379,17 @@ struct epithet_forge {
 	 */
 	const char *name_forbidden;
 
+	/**
+	 * @since 1.1 (with EPITHET_CAP_EXCLUSIVE). The text whose presence in
+	 * a label's name makes it exclusive (scoped) on this forge (GitLab:
+	 * "::"), when the name is the switch and there is no flag to write;
+	 * NULL when exclusivity is a flag update_label can set. The core then
+	 * never plans an exclusive change, and says so when a labels file asks
+	 * for a state the name does not give. Read it only when
+	 * EPITHET_HAS_MEMBER() says it is there.
+	 */
+	const char *exclusive_by_name;
+
 	/* ---- ABI 1.1 ends here. Append only; document each member with @since 1.N ---- */
 };
 

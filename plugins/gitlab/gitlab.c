@@ -1331,6 +1331,8 @@ static const struct epithet_forge gitlab_forge = {
 	.add_item_label = impl_add_item_label,
 	/* Titles cannot hold a comma (GITLAB.md 3): refused before any request. */
 	.name_forbidden = ",",
+	/* Scoped labels: the name is the switch, there is no flag (trap 13). */
+	.exclusive_by_name = "::",
 };
 
 EPITHET_FORGE_ENTRY_DECL

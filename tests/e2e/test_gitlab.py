@@ -217,6 +217,22 @@ class TestCommands(GitLabCase):
         self.assert_rc(res, 0)
         self.assertEqual(self.writes(), [("PUT", self.lpath(self.api, lid), {"new_name": "Bug"})])
 
+    def test_exclusive_is_the_name(self):
+        """'exclusive' is never sent and never drifts: a '::' name is scoped, and
+        exclusive: true on another name gets a notice."""
+        f = self.labels_file("labels:\n  - name: bug\n    color: d73a4a\n    exclusive: true\n"
+                             "  - name: kind::bug\n    color: ff0000\n    exclusive: false\n")
+        res = self.epi("plan", "-c", f, org=None, pre=["--repo", "acme/platform/api"])
+        self.assert_rc(res, 0)
+        self.assertIn("bug: 'exclusive: true' means nothing on forge 'gitlab', where a label is "
+                      "scoped by a '::' in its name", res.err)
+        self.assertIn("kind::bug: the '::' in its name makes it scoped on forge 'gitlab'", res.err)
+        res = self.epi("-y", "ensure", "prio::high", "--color", "b60205", org=None,
+                       pre=["--repo", "acme/web"])
+        self.assert_rc(res, 0)
+        self.assertEqual(self.writes(), [("POST", self.lpath(self.web),
+                                          {"name": "prio::high", "color": "#b60205"})])
+
     def test_comma_in_a_name_is_refused(self):
         """Names with a comma are invalid on GitLab: 65 before any request."""
         res = self.epi("-y", "ensure", "a,b")
