@@ -134,6 +134,24 @@ class TestRead(GitLabCase):
         self.assertEqual(sorted(r["repo"] for r in res.json()["repos"]),
                          ["acme/fork", "acme/platform/api", "acme/platform/old", "acme/web"])
 
+    def test_extends_a_file_in_a_nested_project(self):
+        """A labels file extending a base kept in a GitLab project (read_file: the
+        raw file, its path one escaped segment), the project named by its full path."""
+        self.gl.add_project("acme/platform", "policy",
+                            files={"labels/common.yml": "labels:\n  - name: triage\n    color: fbca04\n"})
+        top = self.labels_file("extends:\n  - repo: acme/platform/policy\n    path: labels/common.yml\n"
+                               "labels: []\n")
+        res = self.epi("plan", "-c", top, org=None, pre=["--repo", "acme/web"])
+        self.assert_rc(res, 2)
+        self.assertIn("+ triage  #fbca04", res.out)
+        self.assertIn(("%s/projects/acme%%2Fplatform%%2Fpolicy/repository/files/labels%%2Fcommon.yml/raw"
+                       % API, ""), self.gets())
+        top = self.labels_file("extends:\n  - repo: acme/platform/policy\n    path: nope.yml\n"
+                               "labels: []\n")
+        res = self.epi("plan", "-c", top, org=None, pre=["--repo", "acme/web"])
+        self.assert_rc(res, 65)
+        self.assertIn("cannot read the base 'acme/platform/policy:nope.yml'", res.err)
+
     def test_export_one_project(self):
         out = os.path.join(self.tmpdir(), "out.yml")
         res = self.epi("export", "--from", "acme/platform/api", "--out", out)
