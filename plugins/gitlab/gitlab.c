@@ -1096,7 +1096,6 @@ static int impl_add_item_label(epithet_forge_session *s, const char *owner, cons
 			       const struct epithet_item *item, const struct epithet_label *label,
 			       struct epithet_error *err)
 {
-	struct epithet_http_request req;
 	struct epithet_http_response *resp = NULL;
 	char what[400];
 	char *base = NULL, *url = NULL, *body = NULL, *title = NULL;
@@ -1132,15 +1131,8 @@ static int impl_add_item_label(epithet_forge_session *s, const char *owner, cons
 		rc = kit_out_of_memory(s->host, err);
 		goto cleanup;
 	}
-	memset(&req, 0, sizeof(req));
-	req.struct_size = sizeof(req);
 	/* add_labels twice leaves what once does: safe to retry. */
-	req.flags = EPITHET_HTTP_IDEMPOTENT;
-	req.method = "PUT";
-	req.url = url;
-	req.body = body;
-	req.body_len = strlen(body);
-	rc = s->host->http(s->host->host_data, &req, &resp, err);
+	rc = kit_send_request_flags(s->host, "PUT", url, body, EPITHET_HTTP_IDEMPOTENT, &resp, err);
 	if (rc == 0) {
 		rc = kit_is_2xx(resp->status) ? check_attached(s, resp, title, what, err)
 					      : kit_map_status(s->host, &gitlab_kit, resp, what, err);
