@@ -7,6 +7,7 @@
  * option is exit 64, a bad value exit 65.
  */
 #include "cli.h"
+#include "repopath.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -297,9 +298,7 @@ static int apply_opt(struct cli *c, const struct optdef *d, const char *spelled,
 		c->have_target = true;
 		break;
 	case O_REPO: {
-		const char *slash = strchr(v, '/');
-
-		if (!slash || slash == v || !slash[1] || strchr(slash + 1, '/'))
+		if (!repopath_ok(v))
 			return bad_value(spelled, v, "expected OWNER/NAME");
 		strv_push(&c->t.repos, v);
 		c->have_target = true;
@@ -399,9 +398,7 @@ static int apply_opt(struct cli *c, const struct optdef *d, const char *spelled,
 			return bad_value(spelled, v, "expected --prune or --prune=archive");
 		break;
 	case C_FROM: {
-		const char *slash = strchr(v, '/');
-
-		if (!slash || slash == v || !slash[1])
+		if (!repopath_ok(v))
 			return bad_value(spelled, v, "expected OWNER/REPO");
 		ro->export_from = v;
 		break;
@@ -711,9 +708,7 @@ static int run_command(struct cli *c)
 		d = cmd;
 	}
 	if (c->ro.cmd == CMD_COPY) {
-		const char *slash = strchr(c->args[0], '/');
-
-		if (!slash || slash == c->args[0] || !slash[1]) {
+		if (!repopath_ok(c->args[0])) {
 			rc = bad_value("copy", c->args[0], "expected OWNER/REPO");
 			goto out;
 		}

@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "names.h"
+#include "strpool.h"
 #include "util.h"
 
 struct journal {
@@ -202,6 +203,8 @@ long journal_intent(struct journal *j, const struct target_run *tr, const struct
 					       json_object_new_int64((int64_t)orun->items.v[i].number));
 			json_object_object_add(it, "pull",
 					       json_object_new_boolean(orun->items.v[i].is_pull));
+			if (orun->items.v[i].repo)   /* an owner-level label's item */
+				json_object_object_add(it, "repo", jstr(orun->items.v[i].repo));
 			json_object_array_add(items, it);
 		}
 		json_object_object_add(o, "items", items);
@@ -346,6 +349,9 @@ static void parse_line(struct journal_file *f, json_object *o, size_t *cap)
 					e->items[e->n_items].number = (uint64_t)json_object_get_int64(x);
 				if (json_object_object_get_ex(it, "pull", &x))
 					e->items[e->n_items].is_pull = json_object_get_boolean(x);
+				if (json_object_object_get_ex(it, "repo", &x) &&
+				    json_object_is_type(x, json_type_string))
+					e->items[e->n_items].repo = strpool_intern(json_object_get_string(x));
 				e->n_items++;
 			}
 			e->items_known = true;

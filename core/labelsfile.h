@@ -20,6 +20,7 @@
 struct lf_limits {
 	unsigned name_max;          /* code points */
 	unsigned description_max;   /* code points */
+	const char *name_forbidden; /* characters a name may not hold, or NULL */
 };
 
 /* One problem found in a file. */

@@ -326,6 +326,7 @@ char *loader_caps_string(uint64_t caps)
 		{EPITHET_CAP_EMOJI_SHORTCODES, "emoji-shortcodes"},
 		{EPITHET_CAP_CONCURRENT_WRITES, "concurrent-writes"},
 		{EPITHET_CAP_READ_FILE, "read-file"},
+		{EPITHET_CAP_OWNER_ITEMS, "owner-items"},
 	};
 	struct strbuf b = {0};
 

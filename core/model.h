@@ -22,6 +22,7 @@ struct label {
 	uint32_t flags;     /* EPITHET_LABEL_* */
 	int64_t issues;     /* -1 unknown */
 	int64_t pulls;      /* -1 unknown */
+	char *holder;       /* EPITHET_LABEL_OWNER: the owner holding it, or NULL */
 };
 
 /* Where a value came from in a labels file, for messages. 0 = not from a file. */

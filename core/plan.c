@@ -126,7 +126,11 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 		/* The owner's label already serves this repo: a repo label of
 		 * the same name would be a duplicate, and changing the owner's
 		 * label is the owner-level target's job (org_labels). */
-		if (remove || diff_needed(w, have[0], o->caps))
+		if ((remove || diff_needed(w, have[0], o->caps)) && have[0]->holder)
+			notice(out, have[0], xasprintf("%s is an owner-level label of %s here; left "
+						       "alone (manage it there, with org_labels)",
+						       w->name, have[0]->holder));
+		else if (remove || diff_needed(w, have[0], o->caps))
 			notice(out, have[0], xasprintf("%s is an owner-level label here; manage it "
 						       "with org_labels (--org-labels)", w->name));
 		return;

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "names.h"
 #include "output.h"
+#include "repopath.h"
 #include "util.h"
 
 /* ---- applying ---- */
@@ -98,6 +99,46 @@ static bool update_landed(struct target_run *tr, struct repo_run *r, const struc
 	return found;
 }
 
+/* Whether labels can be put (back) on issues: add_label, or its 1.1 form. */
+static bool can_attach(const struct epithet_forge *f)
+{
+	return EPITHET_HAS_METHOD(struct epithet_forge, f, add_item_label) ||
+	       EPITHET_HAS_METHOD(struct epithet_forge, f, add_label);
+}
+
+/* Put @label on @item. add_item_label (ABI 1.1) also tells the plugin
+ * whether the number is an issue's or a pull request's, for forges that
+ * number them apart; a plugin without it gets add_label. */
+static int attach_label(struct target_run *tr, struct repo_run *r, const struct epithet_item *item,
+			const struct epithet_label *label, struct epithet_error *err)
+{
+	const struct epithet_forge *f = tr->plugin->forge;
+
+	if (!r->name && item->repo) {
+		/* an owner-level label's item names its repo */
+		char *owner = xstrdup(item->repo), *name;
+		int rc;
+
+		if (!repopath_ok(owner) || !EPITHET_HAS_METHOD(struct epithet_forge, f, add_item_label)) {
+			free(owner);
+			snprintf(err->message, sizeof(err->message), "cannot relabel an item of '%s'",
+				 item->repo);
+			return err->code = EPITHET_EINVALID;
+		}
+		name = repopath_split(owner);
+		rc = f->add_item_label(tr->session, owner, name, item, label, err);
+		free(owner);
+		return rc;
+	}
+	if (EPITHET_HAS_METHOD(struct epithet_forge, f, add_item_label))
+		return f->add_item_label(tr->session, r->owner, r->name, item, label, err);
+	if (!EPITHET_HAS_METHOD(struct epithet_forge, f, add_label)) {
+		snprintf(err->message, sizeof(err->message), "this forge cannot label issues");
+		return err->code = EPITHET_ENOTSUPPORTED;
+	}
+	return f->add_label(tr->session, r->owner, r->name, item->number, label, err);
+}
+
 static int apply_op(struct target_run *tr, struct repo_run *r, const struct op *op,
 		    struct op_run *orun)
 {
@@ -126,14 +167,13 @@ static int apply_op(struct target_run *tr, struct repo_run *r, const struct op *
 		for (size_t i = 0; rc == 0 && orun->items.known && i < orun->items.n; i++) {
 			struct epithet_label made = want;
 
-			if (!EPITHET_HAS_METHOD(struct epithet_forge, f, add_label)) {
+			if (!can_attach(f)) {
 				rc = EPITHET_ENOTSUPPORTED;
 				snprintf(err.message, sizeof(err.message),
 					 "created, but this forge cannot put it back on its issues");
 				break;
 			}
-			rc = f->add_label(tr->session, r->owner, r->name, orun->items.v[i].number,
-					  &made, &err);
+			rc = attach_label(tr, r, &orun->items.v[i], &made, &err);
 		}
 		break;
 	case OP_UPDATE:
@@ -174,8 +214,7 @@ static int apply_op(struct target_run *tr, struct repo_run *r, const struct op *
 				snprintf(err.message, sizeof(err.message), "interrupted");
 				break;
 			}
-			rc = f->add_label(tr->session, r->owner, r->name, orun->items.v[i].number,
-					  &into, &err);
+			rc = attach_label(tr, r, &orun->items.v[i], &into, &err);
 		}
 		/* The alias is deleted only once every issue carries the label:
 		 * a failure half-way leaves both, never an unlabelled issue. */

@@ -16,6 +16,7 @@
 #include "labelsfile.h"
 #include "log.h"
 #include "output.h"
+#include "repopath.h"
 #include "status.h"
 #include "strpool.h"
 #include "util.h"
@@ -35,14 +36,25 @@ bool run_stopping(void)
 
 /* ---- list and export ---- */
 
+/* A plugin's name_forbidden (ABI 1.1), or NULL. */
+static const char *forbidden_of(const struct epithet_forge *f)
+{
+	return EPITHET_HAS_MEMBER(struct epithet_forge, f, name_forbidden) ? f->name_forbidden : NULL;
+}
+
 static void build_copy_desired(const struct repo_run *src, struct desired *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->labels = xcalloc(src->n_labels ? src->n_labels : 1, sizeof(*d->labels));
 	for (size_t i = 0; i < src->n_labels; i++) {
 		const struct label *l = &src->labels[i];
-		struct want_label *w = &d->labels[d->n_labels++];
+		struct want_label *w;
 
+		/* A label the source inherits from its owner is the owner's,
+		 * not the source's: copying it would make repo copies of it. */
+		if (l->flags & EPITHET_LABEL_OWNER)
+			continue;
+		w = &d->labels[d->n_labels++];
 		w->name = xstrdup(l->name);
 		w->key = xstrdup(l->key);
 		w->color = xstrdup(l->color);
@@ -115,13 +127,13 @@ int load_plugins(struct run *run, const struct desired *want)
 			 * too long is reported where it is (the file, the line
 			 * and column of the value). Not read again: that would
 			 * read the forge bases twice. */
-			struct lf_limits lim = {f->name_max, f->description_max};
+			struct lf_limits lim = {f->name_max, f->description_max, forbidden_of(f)};
 
 			bad |= lf_check_policy_limits(want, &lim, &diags) != 0;
 		} else if (want) {
 			/* The labels came from the command (with -c, the file
 			 * only brings targets): do not blame the file. */
-			struct lf_limits lim = {f->name_max, f->description_max};
+			struct lf_limits lim = {f->name_max, f->description_max, forbidden_of(f)};
 
 			bad |= lf_check_limits("command line", want, &lim, &diags) != 0;
 		}
@@ -166,6 +178,19 @@ static void capability_notices(const struct run *run, const struct desired *want
 		if (excl && !(f->capabilities & EPITHET_CAP_EXCLUSIVE))
 			log_notice("forge '%s' has no exclusive (scoped) labels: 'exclusive' is ignored there",
 				   f->name);
+		for (size_t k = 0; exclusive_by_name(f) && k < want->n_labels; k++) {
+			const struct want_label *w = &want->labels[k];
+			bool scoped = strstr(w->name, exclusive_by_name(f)) != NULL;
+
+			if (w->exclusive > 0 && !scoped)
+				log_notice("%s: 'exclusive: true' means nothing on forge '%s', where a "
+					   "label is scoped by a '%s' in its name", w->name, f->name,
+					   exclusive_by_name(f));
+			else if (w->exclusive == 0 && scoped)
+				log_notice("%s: the '%s' in its name makes it scoped on forge '%s'; "
+					   "'exclusive: false' cannot change that", w->name,
+					   exclusive_by_name(f), f->name);
+		}
 		if (desc && !(f->capabilities & EPITHET_CAP_DESCRIPTION))
 			log_notice("forge '%s' has no label descriptions: they are ignored there", f->name);
 	}
@@ -235,9 +260,8 @@ int engine_run(const struct run_options *o, const struct desired *want_in,
 			continue;
 		if (o->cmd == CMD_COPY && !copied.labels) {
 			struct repo_run src = {0};
-			char *owner = xstrdup(o->copy_from), *name = strchr(owner, '/');
+			char *owner = xstrdup(o->copy_from), *name = repopath_split(owner);
 
-			*name++ = '\0';
 			src.owner = owner;
 			src.name = xstrdup(name);
 			src.full = xstrdup(o->copy_from);

@@ -18,6 +18,18 @@
  * this long, a shorter one is refused. */
 #define LABEL_V1_SIZE (offsetof(struct epithet_label, pulls) + sizeof(int64_t))
 #define REPO_V1_SIZE (offsetof(struct epithet_repo, id) + sizeof(const char *))
+#define ITEM_V1_SIZE (offsetof(struct epithet_item, number) + sizeof(uint64_t))
+
+/* A forge's exclusive_by_name (ABI 1.1): the text that makes a name
+ * scoped, or NULL where exclusivity is a flag (or absent). */
+static inline const char *exclusive_by_name(const struct epithet_forge *f)
+{
+	if (!f || !(f->capabilities & EPITHET_CAP_EXCLUSIVE) ||
+	    !EPITHET_HAS_MEMBER(struct epithet_forge, f, exclusive_by_name) || !f->exclusive_by_name ||
+	    !*f->exclusive_by_name)
+		return NULL;
+	return f->exclusive_by_name;
+}
 
 /* What the plans of a run add up to (counted by plan_totals). */
 struct totals {

@@ -9,18 +9,28 @@
 #include <string.h>
 
 #include "log.h"
+#include "strpool.h"
 #include "util.h"
 
 /* ---- issues carrying labels (for destructive changes and the journal) ---- */
 
+/* Copies what the plugin's struct holds (a 1.0 item has no repo); the
+ * repo, for an owner-level label's items, is pooled like label names. */
 static int collect_item(const struct epithet_item *it, void *payload)
 {
 	struct items *items = payload;
+	struct epithet_item *d;
 
+	if (!it || it->struct_size < ITEM_V1_SIZE)
+		return EPITHET_EPROTOCOL;
 	grow(&items->v, &items->cap, items->n + 1, sizeof(*items->v));
-	items->v[items->n] = *it;
-	items->v[items->n].struct_size = sizeof(struct epithet_item);
-	items->n++;
+	d = &items->v[items->n++];
+	memset(d, 0, sizeof(*d));
+	d->struct_size = sizeof(*d);
+	d->is_pull = it->is_pull;
+	d->number = it->number;
+	if (EPITHET_HAS_MEMBER(struct epithet_item, it, repo) && it->repo)
+		d->repo = strpool_intern(it->repo);
 	return 0;
 }
 
@@ -42,8 +52,12 @@ void to_epithet_label(const struct label *l, struct epithet_label *out)
 void find_items(struct target_run *tr, struct repo_run *r)
 {
 	const struct epithet_forge *f = tr->plugin->forge;
+	/* Owner-level labels too where the forge lists their items in every
+	 * repo of the owner (EPITHET_CAP_OWNER_ITEMS, ABI 1.1). */
 	bool can = (f->capabilities & EPITHET_CAP_ISSUE_LABELS) &&
-		   EPITHET_HAS_METHOD(struct epithet_forge, f, list_labelled) && r->name;
+		   EPITHET_HAS_METHOD(struct epithet_forge, f, list_labelled) &&
+		   (r->name || ((f->capabilities & EPITHET_CAP_OWNER_ITEMS) &&
+				EPITHET_HAS_METHOD(struct epithet_forge, f, add_item_label)));
 
 	for (size_t k = 0; k < r->plan.n && can; k++) {
 		struct op *op = &r->plan.ops[k];

@@ -14,6 +14,18 @@
 #include "names.h"
 #include "util.h"
 
+/* Whether @r lists @l itself (same id) already: forges whose repo lists
+ * include the owner's labels (flagged EPITHET_LABEL_OWNER) must not get
+ * them twice, which would read as a duplicate. */
+static bool listed_by_id(const struct repo_run *r, const struct label *l)
+{
+	for (size_t m = 0; l->id && m < r->n_labels; m++)
+		if (r->labels[m].id && (r->labels[m].flags & EPITHET_LABEL_OWNER) &&
+		    strcmp(r->labels[m].id, l->id) == 0)
+			return true;
+	return false;
+}
+
 /*
  * On forges with owner-level labels, a repo also shows its owner's labels,
  * and a repo label may share a name with one (names are not unique there).
@@ -40,6 +52,8 @@ void add_owner_labels(struct target_run *tr)
 			for (size_t k = 0; k < owner.n_labels && !r->read_code; k++) {
 				struct label *l;
 
+				if (listed_by_id(r, &owner.labels[k]))
+					continue;
 				grow(&r->labels, &r->cap_labels, r->n_labels + 1, sizeof(*r->labels));
 				l = &r->labels[r->n_labels++];
 				*l = owner.labels[k];
@@ -48,6 +62,7 @@ void add_owner_labels(struct target_run *tr)
 				l->description = xstrdup(l->description);
 				l->id = xstrdup(l->id);
 				l->key = xstrdup(l->key);
+				l->holder = xstrdup(l->holder);
 				l->flags |= EPITHET_LABEL_OWNER;
 			}
 		}

@@ -53,6 +53,10 @@ void plan_all(struct run *run, const struct desired *want)
 
 		if (tr->code)
 			continue;
+		/* Exclusive by name: nothing to write, so nothing to plan
+		 * (capability_notices said what the file asks in vain). */
+		if (exclusive_by_name(tr->plugin->forge))
+			po.caps &= ~EPITHET_CAP_EXCLUSIVE;
 		for (size_t j = 0; j < tr->n_repos; j++) {
 			struct repo_run *r = &tr->repos[j];
 

@@ -39,6 +39,8 @@ static void label_copy(struct label *d, const struct epithet_label *l)
 	d->flags = l->flags;
 	d->issues = l->issues;
 	d->pulls = l->pulls;
+	if (EPITHET_HAS_MEMBER(struct epithet_label, l, holder) && l->holder)
+		d->holder = (char *)strpool_intern(l->holder);
 }
 
 void label_finish(struct label *l)
@@ -48,6 +50,7 @@ void label_finish(struct label *l)
 	strpool_free(l->description);
 	strpool_free(l->id);
 	strpool_free(l->key);
+	strpool_free(l->holder);
 	memset(l, 0, sizeof(*l));
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "repopath.h"
 #include "util.h"
 
 /* ---- selecting repos ---- */
@@ -142,9 +143,8 @@ int select_repo_list(struct target_run *tr)
 	if (tr->t->repos) {
 		for (size_t i = 0; tr->t->repos[i]; i++) {
 			char *owner = xstrdup(tr->t->repos[i]);
-			char *name = strchr(owner, '/');
+			char *name = repopath_split(owner);
 
-			*name++ = '\0';
 			memset(&err, 0, sizeof(err));
 			rc = f->get_repo(tr->session, owner, name, select_named, &c, &err);
 			if (rc != 0) {

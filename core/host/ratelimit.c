@@ -8,8 +8,8 @@
  *
  * Test hook: EPITHET_TEST_FAST_RETRY=1 (hostsvc_new sets delay_div) divides
  * the delays chosen here (retry backoff, the 60 s default wait after a
- * secondary rate limit) by 100, so that end-to-end tests of those paths run
- * in milliseconds. Waits a server asks for (Retry-After, a rate-limit
+ * secondary rate limit, the back-off after a 429 naming no wait) by 100,
+ * so that end-to-end tests of those paths run in milliseconds. Waits a server asks for (Retry-After, a rate-limit
  * reset) and write pacing are never shortened: tests give small values.
  */
 #include "internal.h"
@@ -127,7 +127,8 @@ bool hs_nothing_sent(CURLcode cc)
 /* After a 403/429 that a rate limit explains: how long to wait and why.
  * Returns false when it is not a rate limit (a plain 403). */
 static bool rate_limited(const struct response *r, long status, const struct rate *rt,
-			 bool *secondary, long long *wait_s, const struct hostsvc *h)
+			 int waits, bool *secondary, bool *backoff, long long *wait_s,
+			 const struct hostsvc *h)
 {
 	time_t now = time(NULL);
 	bool says_secondary;
@@ -138,12 +139,20 @@ static bool rate_limited(const struct response *r, long status, const struct rat
 	if (!says_secondary && rt->retry_after < 0 && rt->remaining != 0 && status != 429)
 		return false;
 	*secondary = says_secondary || rt->remaining != 0;
+	*backoff = false;
 	if (rt->retry_after >= 0)
 		*wait_s = rt->retry_after;
 	else if (rt->remaining == 0 && rt->reset)
 		*wait_s = rt->reset > now ? (long long)(rt->reset - now) + 1 : 1; /* +1: the reset's own second */
+	else if (status == 429 && !says_secondary)
+		*backoff = true;
 	else
 		*wait_s = (SECONDARY_WAIT_S + (long long)h->delay_div - 1) / (long long)h->delay_div;
+	/* A 429 naming no wait at all (an application limit, an edge proxy):
+	 * back off exponentially, 1 s, 2 s, 4 s... */
+	if (*backoff)
+		*wait_s = ((1LL << (waits < 6 ? waits : 6)) + (long long)h->delay_div - 1) /
+			  (long long)h->delay_div;
 	return true;
 }
 
@@ -194,10 +203,10 @@ int hs_rate_limit_wait(struct hostsvc *h, const struct call *c, const char *url,
 {
 	int status = (int)x->status, rc = EPITHET_ERATELIMIT;
 	long long wait_s;
-	bool secondary;
+	bool secondary, backoff;
 	char when[16];
 
-	if (!rate_limited(x->resp, x->status, rt, &secondary, &wait_s, h))
+	if (!rate_limited(x->resp, x->status, rt, *waits, &secondary, &backoff, &wait_s, h))
 		return 1;
 	hs_clock_text(time(NULL) + (time_t)wait_s, when, sizeof(when));
 	if (*waits >= MAX_RATE_WAITS) {
@@ -217,7 +226,11 @@ int hs_rate_limit_wait(struct hostsvc *h, const struct call *c, const char *url,
 			     h->auth_header || h->app ? "" : "; a token raises the limit");
 		return rc;
 	}
-	if (secondary) {
+	if (backoff) {
+		slow_down_writes(h);
+		hlog(h, EPITHET_LOG_NOTICE, "rate limited (429) without a time to wait; backing off %lld s",
+		     wait_s);
+	} else if (secondary) {
 		slow_down_writes(h);
 		hlog(h, EPITHET_LOG_NOTICE,
 		     "secondary rate limit hit; waiting %lld s until %s, then writing more slowly", wait_s, when);

@@ -238,7 +238,7 @@ static bool base_source(const struct resolver *r, const struct source *from, con
 {
 	memset(out, 0, sizeof(*out));
 	if (b->repo) {
-		const char *slash = strchr(b->repo, '/');
+		const char *slash = strrchr(b->repo, '/');   /* the owner may nest */
 		char *p = repo_path("", b->path);
 
 		if (!p) {

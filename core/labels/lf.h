@@ -114,6 +114,8 @@ bool check_depth(struct ctx *c, const struct node *n, unsigned depth);
 
 /* validate.c: the tree into a struct desired. */
 void free_strv(char **v);
+void check_forbidden(struct ctx *c, unsigned line, unsigned col, const char *name,
+		     const char *forbidden);
 void check_length(struct ctx *c, unsigned line, unsigned col, const char *what, const char *s,
 		  unsigned max);
 void want_label_clear(struct want_label *w);

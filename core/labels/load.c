@@ -292,6 +292,7 @@ static void check_label_limits(struct ctx *c, const struct want_label *v, size_t
 		/* Each label is blamed where it is written (a base, maybe). */
 		c->file = precise && w->file ? w->file : file;
 		check_length(c, np.line, np.col, "the name", w->name, limits->name_max);
+		check_forbidden(c, np.line, np.col, w->name, limits->name_forbidden);
 		if (w->has_description && w->description)
 			check_length(c, dp.line, dp.col, "the description", w->description,
 				     limits->description_max);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "labels/policy.h"
+#include "repopath.h"
 
 static const char *const set_keys[] = { "name", "repos", "topics", "targets", "labels", NULL };
 static const char *const base_keys[] = { "repo", "path", "ref", "forge", "url", NULL };
@@ -139,10 +140,7 @@ static void parse_base(struct ctx *c, const struct node *m)
 				"its path alone");
 			ok = false;
 		} else if (b.repo) {
-			const char *slash = strchr(b.repo, '/');
-
-			if (!slash || slash == b.repo || !slash[1] || strchr(slash + 1, '/') ||
-			    strchr(b.repo, ' ')) {
+			if (!repopath_ok(b.repo)) {
 				diag_at(c, map_get(m, "repo", NULL), "repo '%s' is not OWNER/NAME",
 					show_str(c, b.repo));
 				ok = false;

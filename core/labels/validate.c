@@ -18,6 +18,7 @@
 #include "config.h"
 #include "when.h"
 #include "names.h"
+#include "repopath.h"
 
 /* ---- validation ---- */
 
@@ -254,6 +255,20 @@ static bool check_forge_text(struct ctx *c, const struct node *at, const char *w
 			diag_at(c, at, "%s contains the control character U+%04X", what, cp);
 		return false;
 	}
+}
+
+/* A name holding a character the forge refuses in names (lf_limits). */
+void check_forbidden(struct ctx *c, unsigned line, unsigned col, const char *name,
+		     const char *forbidden)
+{
+	size_t at;
+
+	if (!forbidden || !*forbidden || !name)
+		return;
+	at = strcspn(name, forbidden);
+	if (name[at])
+		diag(c, line, col, "the name '%s' contains '%c', which the forge does not allow in "
+		     "label names", name, name[at]);
 }
 
 void check_length(struct ctx *c, unsigned line, unsigned col, const char *what, const char *s,
@@ -542,8 +557,10 @@ static void parse_label(struct ctx *c, const struct node *m, struct want_label *
 	/* As lf_check_limits: deleting a name the forge could never have
 	 * stored is a no-op, not a mistake. */
 	if (c->limits && !w->remove) {
-		if (name_at)
+		if (name_at) {
 			check_length(c, name_at->line, name_at->col, "the name", w->name, c->limits->name_max);
+			check_forbidden(c, name_at->line, name_at->col, w->name, c->limits->name_forbidden);
+		}
 		if (desc_at)
 			check_length(c, desc_at->line, desc_at->col, "the description", w->description,
 				     c->limits->description_max);
@@ -667,9 +684,9 @@ static void parse_target(struct ctx *c, const struct node *m, struct target *t)
 	if (opt_list(c, m, "repos", &t->repos) && t->repos) {
 		v = map_get(m, "repos", NULL);
 		for (size_t i = 0; t->repos[i]; i++) {
-			const char *s = t->repos[i], *slash = strchr(s, '/');
+			const char *s = t->repos[i];
 
-			if (!slash || slash == s || !slash[1] || strchr(slash + 1, '/') || strchr(s, ' '))
+			if (!repopath_ok(s))
 				diag_at(c, &v->items[i], "repo '%s' is not OWNER/NAME", show_str(c, s));
 		}
 	}

@@ -108,6 +108,13 @@ extern "C" {
 #define EPITHET_CAP_CONCURRENT_WRITES (UINT64_C(1) << 10)
 /** @since 1.1: read_file works (labels files kept in a repository, `extends`). */
 #define EPITHET_CAP_READ_FILE (UINT64_C(1) << 11)
+/** @since 1.1: list_labelled with repo NULL lists the issues and pull
+ *  requests carrying an owner-level label in every repository of the owner
+ *  (subgroups included where the forge nests them), each naming its
+ *  repository in epithet_item::repo, and add_item_label relabels them: the
+ *  core then counts, journals and merges owner-level labels like repo ones.
+ *  Needs ISSUE_LABELS and add_item_label. */
+#define EPITHET_CAP_OWNER_ITEMS (UINT64_C(1) << 12)
 
 /** epithet_repo::flags */
 #define EPITHET_REPO_ARCHIVED  (1u << 0) /**< read-only: never written */
@@ -171,6 +178,12 @@ struct epithet_item {
 	uint32_t struct_size;       /**< sizeof(struct epithet_item) of its creator */
 	uint32_t is_pull;           /**< 1 for a pull/merge request, 0 for an issue */
 	uint64_t number;            /**< the number users see (#123) */
+	/* ---- ABI 1.0 ends here (struct_size 16) ---- */
+	/** @since 1.1. The repository the item is in, as "OWNER/NAME" (the
+	 *  owner may have several segments: "acme/platform/api"), when
+	 *  list_labelled lists an owner-level label's items (repo NULL, with
+	 *  EPITHET_CAP_OWNER_ITEMS); NULL otherwise. Borrowed like the item. */
+	const char *repo;
 };
 
 typedef struct epithet_forge_session epithet_forge_session; /**< opaque, plugin-owned */
@@ -344,6 +357,38 @@ struct epithet_forge {
 	int (*read_file)(epithet_forge_session *s, const char *owner, const char *repo,
 			 const char *path, const char *ref, char **out, size_t *out_len,
 			 struct epithet_error *err);
+
+	/**
+	 * @since 1.1 (with EPITHET_CAP_ISSUE_LABELS). As add_label, for @p item
+	 * as list_labelled delivered it (or as the journal kept it): its
+	 * is_pull says whether @p item->number is an issue's or a pull/merge
+	 * request's, which a forge numbering them apart (GitLab: issue #5 and
+	 * merge request !5 are two things) cannot tell from the number. When
+	 * set, the host calls it instead of add_label; add_label may then be
+	 * NULL. Same rules: an item already carrying the label is a success.
+	 */
+	int (*add_item_label)(epithet_forge_session *s, const char *owner, const char *repo,
+			      const struct epithet_item *item, const struct epithet_label *label,
+			      struct epithet_error *err);
+
+	/**
+	 * @since 1.1. The characters a label name may not contain on this
+	 * forge (GitLab: ","), as a string of ASCII characters, or NULL for
+	 * none. Like name_max, the core refuses such a name before any request
+	 * (exit 65). Read it only when EPITHET_HAS_MEMBER() says it is there.
+	 */
+	const char *name_forbidden;
+
+	/**
+	 * @since 1.1 (with EPITHET_CAP_EXCLUSIVE). The text whose presence in
+	 * a label's name makes it exclusive (scoped) on this forge (GitLab:
+	 * "::"), when the name is the switch and there is no flag to write;
+	 * NULL when exclusivity is a flag update_label can set. The core then
+	 * never plans an exclusive change, and says so when a labels file asks
+	 * for a state the name does not give. Read it only when
+	 * EPITHET_HAS_MEMBER() says it is there.
+	 */
+	const char *exclusive_by_name;
 
 	/* ---- ABI 1.1 ends here. Append only; document each member with @since 1.N ---- */
 };

@@ -153,6 +153,29 @@ static inline int kit_json_get_id(struct json_object *obj, const char *key, char
 	return 0;
 }
 
+/* A decimal id as the forges hand them out (Gitea's and GitLab's label
+ * ids): digits only, > 0, fits int64. True with *out set; false for NULL,
+ * "", names, signs, overflow. */
+static inline bool kit_parse_decimal_id(const char *text, int64_t *out)
+{
+	int64_t n = 0;
+
+	if (text == NULL || text[0] == '\0') {
+		return false;
+	}
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || n > (INT64_MAX - (*p - '0')) / 10) {
+			return false;
+		}
+		n = n * 10 + (*p - '0');
+	}
+	if (n <= 0) {
+		return false;
+	}
+	*out = n;
+	return true;
+}
+
 /* Start a repository: @p out reset, @p obj an object with a non-empty
  * "name" (borrowed into out->name). 0, or EPITHET_EPROTOCOL with *why. */
 static inline int kit_json_repo_name(struct json_object *obj, struct epithet_repo *out,

@@ -7,6 +7,7 @@
  */
 #include "plugin-kit.h"
 
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -204,7 +205,11 @@ int kit_map_status(const struct epithet_host *h, const struct kit_forge *f,
 	int st = resp->status;
 	int rc;
 
-	kit_quote_message(resp, msg, sizeof(msg));
+	if (f->quote != NULL) {
+		f->quote(resp, msg, sizeof(msg));
+	} else {
+		kit_quote_message(resp, msg, sizeof(msg));
+	}
 	a.host = h;
 	a.resp = resp;
 	a.status = st;
@@ -254,6 +259,22 @@ int kit_protocol_error(const struct epithet_host *h, const struct kit_forge *f, 
 	h->error_set(err, EPITHET_EPROTOCOL, http_status, "%s: unexpected answer from %s: %s", what,
 		     f->name, why);
 	return EPITHET_EPROTOCOL;
+}
+
+int kit_label_id_tail(const struct epithet_host *h, const struct kit_forge *f,
+		      const struct epithet_label *cur, const char *what, char *tail, size_t n,
+		      struct epithet_error *err)
+{
+	int64_t id;
+
+	if (!kit_parse_decimal_id(cur->id, &id)) {
+		h->error_set(err, EPITHET_EINVALID, 0,
+			     "%s: the label has no %s id (\"%s\"); %s labels are changed by id only",
+			     what, f->name, cur->id != NULL ? cur->id : "", f->name);
+		return EPITHET_EINVALID;
+	}
+	snprintf(tail, n, "/%" PRId64, id);
+	return 0;
 }
 
 /* ---- requests ---------------------------------------------------------------- */

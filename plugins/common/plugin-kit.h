@@ -99,6 +99,9 @@ struct kit_forge {
 	/* Lists: NULL to follow Link rel="next", else the page-number query
 	 * parameter (epithet_http_request.page_param). */
 	const char *page_param;
+	/* The server's message from an error body, as one line in buf; NULL:
+	 * kit_quote_message (a "message" string). GitLab has more shapes. */
+	void (*quote)(const struct epithet_http_response *resp, char *buf, size_t n);
 };
 
 /* The server's "message" from an error body, as one printable line in
@@ -119,6 +122,13 @@ int kit_map_status(const struct epithet_host *h, const struct kit_forge *f,
 /* "WHAT: unexpected answer from FORGE: WHY"; returns EPITHET_EPROTOCOL. */
 int kit_protocol_error(const struct epithet_host *h, const struct kit_forge *f, int http_status,
 		       const char *what, const char *why, struct epithet_error *err);
+
+/* "/ID" of a listed label into @p tail (@p n bytes) for forges whose label
+ * writes go by numeric id only; EINVALID ("the label has no FORGE id") for
+ * a label without one: never fall back to its name. */
+int kit_label_id_tail(const struct epithet_host *h, const struct kit_forge *f,
+		      const struct epithet_label *cur, const char *what, char *tail, size_t n,
+		      struct epithet_error *err);
 
 /* ---- requests ---------------------------------------------------------------- */
 

@@ -129,26 +129,7 @@ int64_t gt_get_positive_int(struct json_object *obj, const char *key, int64_t df
 
 bool gt_parse_id(const char *text, int64_t *out)
 {
-	const char *p;
-	int64_t n = 0;
-
-	if (text == NULL || text[0] == '\0') {
-		return false;
-	}
-	for (p = text; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9') {
-			return false;
-		}
-		if (n > (INT64_MAX - (*p - '0')) / 10) {
-			return false;
-		}
-		n = n * 10 + (*p - '0');
-	}
-	if (n <= 0) {
-		return false;
-	}
-	*out = n;
-	return true;
+	return kit_parse_decimal_id(text, out);
 }
 
 /* ---- repositories ---------------------------------------------------------------- */

@@ -762,18 +762,9 @@ cleanup:
 static int id_tail(struct epithet_forge_session *s, const struct epithet_label *cur, const char *what,
 		   char tail[GT_ID_MAX + 1], struct epithet_error *err)
 {
-	int64_t id;
-
-	if (!gt_parse_id(cur->id, &id)) {
-		/* Never fall back to the name: PATCH by name is a 404 and
-		 * DELETE by name deletes nothing (trap 18). */
-		s->host->error_set(err, EPITHET_EINVALID, 0,
-				   "%s: the label has no Gitea id (\"%s\"); Gitea labels are changed by id only",
-				   what, cur->id != NULL ? cur->id : "");
-		return EPITHET_EINVALID;
-	}
-	snprintf(tail, GT_ID_MAX + 1, "/%" PRId64, id);
-	return 0;
+	/* Never fall back to the name: PATCH by name is a 404 and DELETE by
+	 * name deletes nothing (trap 18). */
+	return kit_label_id_tail(s->host, &gitea_kit, cur, what, tail, GT_ID_MAX + 1, err);
 }
 
 static int impl_update_label(epithet_forge_session *s, const char *owner, const char *repo,

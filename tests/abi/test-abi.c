@@ -117,6 +117,10 @@ SIZE(epithet_error, 488);
 /* ABI 1.1: appended members, frozen in turn. */
 #if EPITHET_FORGE_ABI_MINOR >= 1
 FROZEN(epithet_forge, read_file, 144);
+FROZEN(epithet_forge, add_item_label, 152);
+FROZEN(epithet_forge, name_forbidden, 160);
+FROZEN(epithet_forge, exclusive_by_name, 168);
+FROZEN(epithet_item, repo, 16);
 FROZEN(epithet_label, holder, 64);
 FROZEN(epithet_http_request, owner, 56);
 FROZEN(epithet_http_request, repo, 64);

@@ -36,7 +36,7 @@ static void diags_check(struct lf_diags *d)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct lf_limits limits = {50, 100};
+	static const struct lf_limits limits = {50, 100, NULL};
 	const char *name = "labels";
 	struct desired d = {0}, back = {0};
 	struct lf_diags diags = {0};

@@ -444,7 +444,7 @@ static void test_example(void **state)
 	const struct want_label *w;
 
 	(void)state;
-	if (lf_load(path, &(struct lf_limits){ 50, 100 }, &d, &g) != 0) {
+	if (lf_load(path, &(struct lf_limits){ 50, 100, NULL }, &d, &g) != 0) {
 		print_diags(&g);
 		fail();
 	}
@@ -604,7 +604,7 @@ static const struct bad_case bad_cases[] = {
 		{ 5, 12, "give 'org' or 'repos', not both" },
 		{ 7, 13, "repo 'toga' is not OWNER/NAME" },
 		{ 7, 19, "repo 'beeware/' is not OWNER/NAME" },
-		{ 7, 31, "repo 'beeware/toga/x' is not OWNER/NAME" },
+		{ 7, 31, "repo 'beeware//toga' is not OWNER/NAME" },
 		{ 9, 10, "'url' must start with https://" },
 		{ 10, 14, "give 'url' or 'api_url', not both" },
 		{ 12, 16, "'token_env' must be the name of an environment variable" },
@@ -621,7 +621,7 @@ static const struct bad_case bad_cases[] = {
 
 static void run_bad(const struct bad_case *bc)
 {
-	static const struct lf_limits github_like = { 50, 100 };
+	static const struct lf_limits github_like = { 50, 100, NULL };
 	struct desired d;
 	struct lf_diags g = { 0 };
 	char *path = data_path("labels-bad", bc->file);
@@ -814,14 +814,14 @@ static void test_json_falls_back_to_yaml(void **state)
 
 static void test_check_limits(void **state)
 {
-	static const struct lf_limits small = { 5, 20 };
+	static const struct lf_limits small = { 5, 20, NULL };
 	struct desired d;
 	struct lf_diags g = { 0 };
 
 	(void)state;
 	load_good("label-sync.yml", &d);
 	assert_int_equal(lf_check_limits("label-sync.yml", &d, NULL, &g), 0);
-	assert_int_equal(lf_check_limits("label-sync.yml", &d, &(struct lf_limits){ 0, 0 }, &g), 0);
+	assert_int_equal(lf_check_limits("label-sync.yml", &d, &(struct lf_limits){ 0, 0, NULL }, &g), 0);
 	assert_int_equal(g.n, 0);
 	assert_int_equal(lf_check_limits("label-sync.yml", &d, &small, &g), -EINVAL);
 	/*
@@ -836,6 +836,30 @@ static void test_check_limits(void **state)
 			    "at most 20 (counted in Unicode code points)");
 	assert_int_equal(g.v[1].line, 8);
 	assert_non_null(strstr(g.v[1].message, "the name is 13 characters long"));
+	lf_diags_finish(&g);
+	desired_finish(&d);
+}
+
+/* A forge's name_forbidden: a name holding one of them is refused where it
+ * is, in the file and from the command line (lf_check_limits). */
+static void test_forbidden_characters(void **state)
+{
+	static const char text[] = "- name: ok\n- name: a,b\n- name: gone,x\n  delete: true\n";
+	static const struct lf_limits no_comma = { 0, 0, "," };
+	struct desired d;
+	struct lf_diags g = { 0 };
+
+	(void)state;
+	assert_int_equal(lf_load_buffer("l.yml", text, sizeof(text) - 1, &no_comma, &d, &g), -EINVAL);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.v[0].line, 2);
+	assert_string_equal(g.v[0].message, "the name 'a,b' contains ',', which the forge does not "
+			    "allow in label names");
+	lf_diags_finish(&g);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(lf_load_buffer("l.yml", text, sizeof(text) - 1, NULL, &d, &g), 0);
+	assert_int_equal(lf_check_limits("command line", &d, &no_comma, &g), -EINVAL);
+	assert_int_equal(g.n, 1);
 	lf_diags_finish(&g);
 	desired_finish(&d);
 }
@@ -1014,6 +1038,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_problems),
 		cmocka_unit_test(test_json_falls_back_to_yaml),
 		cmocka_unit_test(test_check_limits),
+		cmocka_unit_test(test_forbidden_characters),
 		cmocka_unit_test(test_diag_format),
 		cmocka_unit_test(test_finish_twice),
 		cmocka_unit_test(test_round_trip_files),

@@ -419,6 +419,31 @@ static void test_repo_label_shadowing_owner_label_is_reported(void **state)
 	assert_non_null(strstr(f->plan.ops[0].why, "owner-level label"));
 }
 
+/* An inherited label (EPITHET_LABEL_OWNER with a holder, e.g. an ancestor
+ * group's) that differs from the file is named with its holder, left alone,
+ * never deleted, renamed or copied into the repo. */
+static void test_inherited_label_names_its_holder(void **state)
+{
+	struct fixture *f = *state;
+
+	have(f, "kind::bug", "111111", NULL);
+	f->cur[0].flags |= EPITHET_LABEL_OWNER;
+	f->cur[0].holder = "acme";
+	want(f, "kind::bug", "222222", NULL);
+	f->opts.prune = true;
+	run(f);
+	assert_int_equal(f->plan.n, 1);
+	assert_int_equal(f->plan.ops[0].kind, OP_NOTICE);
+	assert_string_equal(f->plan.ops[0].why, "kind::bug is an owner-level label of acme here; "
+						"left alone (manage it there, with org_labels)");
+	plan_finish(&f->plan);
+	f->wl[0].remove = true;
+	run(f);
+	assert_int_equal(f->plan.n, 1);
+	assert_int_equal(f->plan.ops[0].kind, OP_NOTICE);
+	f->cur[0].holder = NULL;
+}
+
 static void test_restore_for_undo(void **state)
 {
 	struct fixture *f = *state;
@@ -479,6 +504,7 @@ int main(void)
 		T(test_exclusive_only_where_supported),
 		T(test_owner_label_is_not_duplicated_per_repo),
 		T(test_repo_label_shadowing_owner_label_is_reported),
+		T(test_inherited_label_names_its_holder),
 		T(test_restore_for_undo),
 		T(test_restore_is_idempotent),
 	};
