@@ -24,11 +24,6 @@ struct bases_session {
 	char *error;                   /* why it could not be opened: said for every base there */
 };
 
-static bool same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 static void open_session(const struct bases_reader *r, struct bases_session *s)
 {
 	struct epithet_forge_config cfg = {.struct_size = sizeof(cfg)};
@@ -80,7 +75,7 @@ static struct bases_session *session_for(struct bases_reader *r, const char *for
 
 	for (size_t i = 0; i < r->n_sessions; i++) {
 		s = &r->sessions[i];
-		if (same(s->forge, forge) && same(s->url, url) && same(s->api_url, api_url))
+		if (str_same(s->forge, forge) && str_same(s->url, url) && str_same(s->api_url, api_url))
 			return s;
 	}
 	r->sessions = xrealloc(r->sessions, (r->n_sessions + 1) * sizeof(*r->sessions));

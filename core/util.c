@@ -145,6 +145,11 @@ void sb_finish(struct strbuf *b)
 	b->len = b->cap = 0;
 }
 
+bool str_same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
 bool glob_match(const char *pattern, const char *s, bool fold)
 {
 	return fnmatch(pattern, s, fold ? FNM_CASEFOLD : 0) == 0;

@@ -37,6 +37,9 @@ void sb_addf(struct strbuf *b, const char *fmt, ...) EPITHET_PRINTF(2, 3);
 void sb_add(struct strbuf *b, const char *s);
 void sb_finish(struct strbuf *b);
 
+/* Both NULL, or the same text. */
+bool str_same(const char *a, const char *b);
+
 /* Shell-style glob match (fnmatch), case-insensitive when @fold. */
 bool glob_match(const char *pattern, const char *s, bool fold);
 /* True when any of @globs (NULL-terminated) matches. */

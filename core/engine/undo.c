@@ -19,11 +19,6 @@
 
 /* ---- undo ---- */
 
-static bool same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 /* The target a journal entry was applied to, made once per distinct target. */
 static struct target_run *undo_target(struct run *run, struct target **targets, size_t *n,
 				      const struct journal_entry *e)
@@ -32,9 +27,9 @@ static struct target_run *undo_target(struct run *run, struct target **targets, 
 
 	for (size_t i = 0; i < *n; i++) {
 		t = &(*targets)[i];
-		if (same(t->forge, e->forge) && same(t->url, e->url) && same(t->api_url, e->api_url) &&
-		    same(t->org, e->owner) && same(t->token_env, e->token_env) &&
-		    same(t->app_id, e->app_id))
+		if (str_same(t->forge, e->forge) && str_same(t->url, e->url) &&
+		    str_same(t->api_url, e->api_url) && str_same(t->org, e->owner) &&
+		    str_same(t->token_env, e->token_env) && str_same(t->app_id, e->app_id))
 			return &run->targets[i];
 	}
 	*targets = xrealloc(*targets, (*n + 1) * sizeof(**targets));
@@ -64,7 +59,7 @@ static struct repo_run *undo_repo(struct target_run *tr, const struct journal_en
 	size_t cap = tr->n_repos;
 
 	for (size_t i = 0; i < tr->n_repos; i++)
-		if (same(tr->repos[i].owner, e->owner) && same(tr->repos[i].name, e->repo))
+		if (str_same(tr->repos[i].owner, e->owner) && str_same(tr->repos[i].name, e->repo))
 			return &tr->repos[i];
 	add_repo(tr, &cap, e->owner, e->repo, 0, NULL, 0);
 	return &tr->repos[tr->n_repos - 1];

@@ -86,11 +86,6 @@ bool lf_label_matches(const struct want_label *a, const struct want_label *b)
 	return false;
 }
 
-static bool same_text(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 static bool has_alias(const struct want_label *w, const char *key)
 {
 	for (size_t i = 0; i < w->n_aliases; i++)
@@ -102,12 +97,12 @@ static bool has_alias(const struct want_label *w, const char *key)
 /* Every field the same: the same label asked for the same way twice. */
 static bool label_identical(const struct want_label *a, const struct want_label *b)
 {
-	if (strcmp(a->name, b->name) != 0 || !same_text(a->color, b->color) ||
+	if (strcmp(a->name, b->name) != 0 || !str_same(a->color, b->color) ||
 	    a->has_description != b->has_description || a->exclusive != b->exclusive ||
 	    a->remove != b->remove || a->no_create != b->no_create ||
 	    a->has_delete_after != b->has_delete_after || a->n_aliases != b->n_aliases)
 		return false;
-	if (a->has_description && !same_text(a->description, b->description))
+	if (a->has_description && !str_same(a->description, b->description))
 		return false;
 	if (a->has_delete_after && a->delete_after != b->delete_after)
 		return false;
