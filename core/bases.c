@@ -17,6 +17,7 @@
 
 struct bases_session {
 	char *forge, *url, *api_url;   /* what it was opened for */
+	char *token_env;               /* the matching target's, or NULL */
 	struct hostsvc_options hopt;
 	struct plugin *plugin;
 	struct hostsvc *hs;
@@ -47,7 +48,9 @@ static void open_session(const struct bases_reader *r, struct bases_session *s)
 	}
 	s->hopt = r->opt->host;
 	s->hopt.plugin_name = f->name;
-	s->hopt.target_token_env = NULL;
+	/* After the forge's own variables, the token of the target there
+	 * (docs/labels-file.md, "The token for a base"). */
+	s->hopt.target_token_env = s->token_env;
 	/* the run's App where the base's forge has Apps, else its token */
 	s->hopt.app_required = false;
 	s->hopt.cache = false;
@@ -69,7 +72,7 @@ static void open_session(const struct bases_reader *r, struct bases_session *s)
 }
 
 static struct bases_session *session_for(struct bases_reader *r, const char *forge, const char *url,
-					 const char *api_url)
+					 const char *api_url, const char *token_env)
 {
 	struct bases_session *s;
 
@@ -84,6 +87,7 @@ static struct bases_session *session_for(struct bases_reader *r, const char *for
 	s->forge = xstrdup(forge);
 	s->url = xstrdup(url);
 	s->api_url = xstrdup(api_url);
+	s->token_env = xstrdup(token_env);
 	open_session(r, s);
 	return s;
 }
@@ -110,7 +114,7 @@ int bases_read(void *data, const struct lf_remote *w, char **buf, size_t *len, c
 			api_url = r->api_url;
 		}
 	}
-	s = session_for(r, forge, url, api_url);
+	s = session_for(r, forge, url, api_url, w->token_env);
 	if (s->error) {
 		*error = xstrdup(s->error);
 		return EPITHET_ERROR;
@@ -147,6 +151,7 @@ void bases_reader_finish(struct bases_reader *r)
 		free(s->forge);
 		free(s->url);
 		free(s->api_url);
+		free(s->token_env);
 		free(s->error);
 	}
 	if (r) {

@@ -3,7 +3,8 @@
  * Reading the bases of a labels file that live in a repository on a forge
  * (SPEC.md 9, `extends`): the lf_read_fn the command hands to
  * lf_load_policy. It opens one read-only plugin session per forge and URL
- * (as a target's would be opened, with the same token lookup) and calls the
+ * (as a target's would be, its token looked up as the target's of the
+ * same forge and URL, docs/labels-file.md) and calls the
  * plugin's read_file (ABI 1.1). These reads are the only requests sent
  * before the whole policy is checked.
  */

@@ -63,6 +63,8 @@ struct lf_remote {
 	const char *repo;
 	const char *path;
 	const char *ref;        /* NULL: the default branch */
+	const char *token_env;  /* the token_env of the top file's first target of
+				 * this forge and URL, or NULL */
 };
 /* Returns 0 with *@buf (malloc'd) and *@len, or not 0 with *@error (malloc'd). */
 typedef int (*lf_read_fn)(void *data, const struct lf_remote *where, char **buf, size_t *len,

@@ -36,7 +36,8 @@ struct resolver {
 	void *data;
 	const struct lf_limits *limits;
 	struct lf_diags *diags;
-	const struct target *first;  /* the top file's first target, or NULL */
+	const struct target *targets; /* the top file's (NULL while none) */
+	size_t n_targets;
 	const char *chain[LF_MAX_EXTENDS_DEPTH + 2];
 	const char *ids[LF_MAX_EXTENDS_DEPTH + 2];
 	size_t depth;                /* entries in chain */
@@ -253,11 +254,13 @@ static bool base_source(const struct resolver *r, const struct source *from, con
 		if (b->forge) {
 			out->forge = xstrdup(b->forge);
 			out->url = xstrdup(b->url);
-		} else if (r->first) {
+		} else if (r->n_targets) {
 			/* The first target's forge, where it is. */
-			out->forge = xstrdup(r->first->forge);
-			out->url = xstrdup(b->url ? b->url : r->first->url);
-			out->api_url = b->url ? NULL : xstrdup(r->first->api_url);
+			const struct target *first = &r->targets[0];
+
+			out->forge = xstrdup(first->forge);
+			out->url = xstrdup(b->url ? b->url : first->url);
+			out->api_url = b->url ? NULL : xstrdup(first->api_url);
 		} else {
 			out->url = xstrdup(b->url);
 		}
@@ -312,6 +315,19 @@ static char *chain(const struct resolver *r, const char *last)
 	return b.s ? b.s : xstrdup("");
 }
 
+/* The token_env of the top file's first target on @s's forge and URL (both
+ * without one: the forge's default URL), or NULL. */
+static const char *token_env_for(const struct resolver *r, const struct source *s)
+{
+	for (size_t i = 0; s->forge && i < r->n_targets; i++) {
+		const struct target *t = &r->targets[i];
+
+		if (str_same(t->forge, s->forge) && str_same(t->url, s->url) && str_same(t->api_url, s->api_url))
+			return t->token_env;
+	}
+	return NULL;
+}
+
 static int read_source(const struct resolver *r, const struct source *s, char **buf, size_t *len,
 		       char **error)
 {
@@ -325,7 +341,7 @@ static int read_source(const struct resolver *r, const struct source *s, char **
 	}
 	where = (struct lf_remote){
 		.forge = s->forge, .url = s->url, .api_url = s->api_url, .owner = s->owner,
-		.repo = s->repo, .path = s->path, .ref = s->ref,
+		.repo = s->repo, .path = s->path, .ref = s->ref, .token_env = token_env_for(r, s),
 	};
 	*buf = NULL;
 	*error = NULL;
@@ -395,8 +411,10 @@ static int resolve(struct resolver *r, const struct source *src, const char *buf
 	rc = lf_parse_one(src->shown, src->path, buf, len, r->limits, !top, &own, &bases, r->diags);
 	if (rc != 0)
 		goto out;
-	if (top && own.n_targets)
-		r->first = &own.targets[0];
+	if (top) {
+		r->targets = own.targets;
+		r->n_targets = own.n_targets;
+	}
 	r->chain[r->depth] = src->shown;
 	r->ids[r->depth] = src->id;
 	r->depth++;
@@ -404,8 +422,10 @@ static int resolve(struct resolver *r, const struct source *src, const char *buf
 		if (resolve_base(r, src, &bases.v[i], &acc) != 0)
 			rc = -EINVAL;
 	r->depth--;
-	if (top)
-		r->first = NULL;
+	if (top) {
+		r->targets = NULL;
+		r->n_targets = 0;
+	}
 	if (rc == 0 && lf_merge(&acc, &own, r->diags) != 0)
 		rc = -EINVAL;
 	if (rc == 0) {

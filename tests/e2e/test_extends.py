@@ -358,6 +358,86 @@ targets:
                          ["/api/v1/repos/acme/.github/contents/nope.yml"])
 
 
+class TestBaseTokens(ExtendsCase):
+    """The token for a forge base: EPITHET_TOKEN, the forge's variables, then the
+    token_env of the first target of the same forge and URL, --token-file, netrc."""
+
+    def test_token_env_of_the_target(self):
+        """A platform team's token only in ACME_TOKEN (the target's token_env):
+        the private acme/.github is read with it."""
+        gh = self.gh
+        gh.add_repo(OWNER, ".github", private=True)
+        gh.add_file(OWNER, ".github", "labels/common.yml", COMMON)
+        gh.add_file(OWNER, ".github", "labels/teams/platform.yml", PLATFORM)
+        top = self.put("labels.yml", """\
+extends:
+  - {repo: acme/.github, path: labels/common.yml}
+labels: []
+targets:
+  - forge: github
+    api_url: %s
+    org: acme
+    token_env: ACME_TOKEN
+""" % gh.api_url)
+        res = self.run_epithet(["--write-interval", "0", "plan", "-c", top],
+                               env={"ACME_TOKEN": TOKEN})
+        self.assert_no_token(res, TOKEN)
+        self.assert_rc(res, 2)
+        reads = [r for r in gh.requests if "/contents/" in r.path]
+        self.assertEqual([(r.path, r.headers.get("authorization")) for r in reads], [
+            ("/repos/acme/.github/contents/labels/common.yml", "Bearer " + TOKEN),
+            ("/repos/acme/.github/contents/labels/teams/platform.yml", "Bearer " + TOKEN)])
+        self.assertIs(gh.requests[0], reads[0])
+        self.assert_in_out(res, "+ bug")
+
+    def test_first_target_of_the_same_forge_and_url(self):
+        """A base with its own forge and url takes the token_env of the target
+        there, not the first target's."""
+        other_token = "ghp_E2eOtherServerToken0123456789abcdefUVW"
+        one = self.fake(ghes=True, token=other_token)
+        two = self.fake(ghes=True)
+        one.add_repo(OWNER, "web")
+        two.add_repo(OWNER, "api", topics=["backend"])
+        two.add_repo(OWNER, ".github", private=True)
+        two.add_file(OWNER, ".github", "labels/teams/platform.yml", PLATFORM)
+        top = self.put("labels.yml", """\
+extends:
+  - {repo: acme/.github, path: labels/teams/platform.yml, forge: github, url: %s}
+labels: []
+targets:
+  - {forge: github, url: %s, org: acme, token_env: ONE_TOKEN}
+  - {forge: github, url: %s, org: acme, token_env: TWO_TOKEN}
+""" % (two.url, one.url, two.url))
+        res = self.run_epithet(["--write-interval", "0", "plan", "-c", top],
+                               env={"ONE_TOKEN": other_token, "TWO_TOKEN": TOKEN})
+        self.assert_no_token(res, TOKEN)
+        self.assert_no_token(res, other_token)
+        self.assertEqual([r.path for r in one.requests if "/contents/" in r.path], [])
+        self.assertEqual([(r.path, r.headers.get("authorization")) for r in two.requests
+                          if "/contents/" in r.path],
+                         [("/api/v3/repos/acme/.github/contents/labels/teams/platform.yml",
+                           "Bearer " + TOKEN)])
+        self.assert_in_out(res, "+ area/db")
+
+    def test_the_forge_variable_comes_first(self):
+        """GITHUB_TOKEN (the forge's own variable) wins over the target's
+        token_env, as for the target itself."""
+        gh = self.gh
+        gh.add_repo(OWNER, ".github", private=True)
+        gh.add_file(OWNER, ".github", "labels/teams/platform.yml", PLATFORM)
+        top = self.put("labels.yml", """\
+extends: {repo: acme/.github, path: labels/teams/platform.yml}
+labels: []
+targets:
+  - {forge: github, api_url: %s, org: acme, token_env: ACME_TOKEN}
+""" % gh.api_url)
+        res = self.run_epithet(["--write-interval", "0", "plan", "-c", top],
+                               env={"GITHUB_TOKEN": TOKEN, "ACME_TOKEN": "ghp_E2eWrong"})
+        self.assert_no_token(res, TOKEN)
+        reads = [r for r in gh.requests if "/contents/" in r.path]
+        self.assertEqual([r.headers.get("authorization") for r in reads], ["Bearer " + TOKEN])
+
+
 class TestLocalForgeBase(ExtendsCase):
     def test_local_forge_repo_files(self):
         """The local forge keeps a repo's files in the directory <repo>/; a path
