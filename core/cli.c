@@ -25,6 +25,7 @@
 #include "labelsfile.h"
 #include "log.h"
 #include "names.h"
+#include "targets.h"
 #include "util.h"
 
 enum opt_id {
@@ -628,20 +629,6 @@ static int load_file(struct cli *c, struct desired *d)
 	return 0;
 }
 
-/* Command-line filters apply to every target, on top of the file's own. */
-static void add_filters(struct target *dst, const struct target *cli)
-{
-	for (size_t i = 0; cli->include && cli->include[i]; i++)
-		strv_push(&dst->include, cli->include[i]);
-	for (size_t i = 0; cli->exclude && cli->exclude[i]; i++)
-		strv_push(&dst->exclude, cli->exclude[i]);
-	for (size_t i = 0; cli->topics && cli->topics[i]; i++)
-		strv_push(&dst->topics, cli->topics[i]);
-	dst->archived |= cli->archived;
-	dst->forks |= cli->forks;
-	dst->org_labels |= cli->org_labels;
-}
-
 static void install_signals(void);
 
 static int app_creds_exit(enum app_creds_status st)
@@ -723,13 +710,15 @@ static int run_command(struct cli *c)
 	if (c->have_target || !d.n_targets) {
 		if (!c->t.forge)
 			c->t.forge = xstrdup(EPITHET_DEFAULT_FORGE);
+		if (needs_file && d.n_targets)
+			targets_name_cli(&c->t, &d);
 		targets = &c->t;
 		n_targets = 1;
 	} else {
 		targets = d.targets;
 		n_targets = d.n_targets;
 		for (size_t i = 0; i < n_targets; i++)
-			add_filters(&targets[i], &c->t);
+			targets_add_filters(&targets[i], &c->t);
 	}
 	rc = app_creds_exit(app_creds_targets(&c->creds, c->ro.config_path, targets, n_targets));
 	if (rc)

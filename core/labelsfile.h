@@ -105,6 +105,15 @@ int lf_repo_desired(const struct desired *policy, const struct lf_repo *repo, st
 		    const char ***sets, char **error);
 void lf_repo_desired_finish(struct desired *out);
 
+/*
+ * The file's target that the command line's @cli (--org/--repo) stands for:
+ * the first named target of @policy on the same forge, url and api_url
+ * working on the same owner (its org is --org; or every --repo is of its org
+ * or one of its repos). NULL when none: then sets with `targets` select
+ * nothing in the run.
+ */
+const struct target *lf_target_like(const struct desired *policy, const struct target *cli);
+
 /* Same, from a buffer (@name is used in messages). One file alone: `extends`
  * is refused (lf_load_policy_buffer reads bases). */
 int lf_load_buffer(const char *name, const char *buf, size_t len,

@@ -41,6 +41,40 @@ int lf_check_set_targets(const struct desired *d, struct lf_diags *diags)
 	return rc;
 }
 
+static bool owner_is(const char *repo, const char *owner)
+{
+	size_t n = strlen(owner);
+
+	return strncmp(repo, owner, n) == 0 && repo[n] == '/';
+}
+
+static bool covers(const struct target *t, const struct target *cli)
+{
+	if (cli->org)
+		return t->org && strcmp(t->org, cli->org) == 0;
+	for (size_t i = 0; cli->repos && cli->repos[i]; i++) {
+		bool in = t->org && owner_is(cli->repos[i], t->org);
+
+		for (size_t k = 0; !in && t->repos && t->repos[k]; k++)
+			in = strcmp(t->repos[k], cli->repos[i]) == 0;
+		if (!in)
+			return false;
+	}
+	return cli->repos != NULL;
+}
+
+const struct target *lf_target_like(const struct desired *p, const struct target *cli)
+{
+	for (size_t i = 0; i < p->n_targets; i++) {
+		const struct target *t = &p->targets[i];
+
+		if (t->name && str_same(t->forge, cli->forge) && str_same(t->url, cli->url) &&
+		    str_same(t->api_url, cli->api_url) && covers(t, cli))
+			return t;
+	}
+	return NULL;
+}
+
 static bool set_selects(const struct label_set *s, const struct lf_repo *repo)
 {
 	bool hit = false;

@@ -128,6 +128,83 @@ targets:
             ("POST", "/repos/acme/web-app/labels", {"name": "area/ui", "color": "1d76db"})])
 
 
+NAMED = """\
+labels: []
+sets:
+  - name: ui
+    repos: ["web-*"]
+    targets: [main]
+    labels:
+      - name: area/ui
+        color: 1d76db
+targets:
+  - name: main
+    api_url: %s
+    org: acme
+  - name: other
+    api_url: %s
+    repos: [beta/web-beta]
+"""
+
+
+class TestCommandLineTargets(SetsCase):
+    """--org/--repo replace the file's targets: the command line's target keeps the
+    name of the file's target on the same forge, URL and owner; a set for named
+    targets that applies nowhere because of it is said, once, on stderr."""
+
+    def setUp(self):
+        super().setUp()
+        self.gh.add_repo("beta", "web-beta")
+        self.gh.add_repo("gamma", "web-gamma")
+        self.path = self.policy(NAMED % (self.gh.api_url, self.gh.api_url))
+
+    def test_org_of_a_named_target(self):
+        gh = self.gh
+        res = self.epi(gh, "sync", "-c", self.path, "--yes")
+        self.assert_rc(res, 0)
+        self.assertEqual(self.write_log(gh), [
+            ("POST", "/repos/acme/web-app/labels", {"name": "area/ui", "color": "1d76db"})])
+        self.assertNotIn("applies to no repo", res.err)
+
+    def test_repo_of_a_named_target(self):
+        """--repo OWNER/NAME stands for the target of that org (or naming that repo)."""
+        gh = self.gh
+        res = self.epi(gh, "plan", "-c", self.path, "--output", "json", org=None,
+                       pre=("--repo", "acme/web-app", "--repo", "acme/tools"))
+        self.assert_rc(res, 2)
+        sets = {r["repo"]: r["sets"] for r in res.json()["targets"][0]["repos"]}
+        self.assertEqual(sets, {"acme/web-app": ["ui"], "acme/tools": []})
+        res = self.epi(gh, "plan", "-c", self.path, org=None, pre=("--repo", "beta/web-beta"))
+        self.assert_rc(res, 0)
+        self.assertNotIn("applies to no repo", res.err)
+        self.assert_no_writes(gh, res)
+
+    def test_no_named_target_there_is_said(self):
+        """An owner no named target works on: the set applies nowhere, and the run
+        says so once (not with --quiet); the rest goes on."""
+        gh = self.gh
+        for args in (("plan",), ("sync", "--yes")):
+            res = self.epi(gh, *args, "-c", self.path, org="gamma")
+            self.assert_rc(res, 0)
+            self.assert_no_writes(gh, res)
+            self.assertEqual(res.err.count("applies to no repo"), 1, res.err)
+            self.assert_in_err(res, "%s:3:5: set 'ui' applies to no repo in this run: it is only "
+                               "for the targets 'main', and the command line's target replaces "
+                               "the file's without being one of them (no named target of the "
+                               "file has this forge, URL and owner)" % self.path)
+        res = self.epi(gh, "plan", "-c", self.path, "--quiet", org="gamma")
+        self.assert_rc(res, 0)
+        self.assertEqual(res.err, "")
+
+    def test_another_url_is_another_target(self):
+        """The same org on another URL is not the file's target."""
+        other = self.fake()
+        other.add_repo(OWNER, "web-app")
+        res = self.epi(other, "plan", "-c", self.path)
+        self.assert_rc(res, 0)
+        self.assert_in_err(res, "set 'ui' applies to no repo in this run")
+        self.assertEqual(self.reads(self.gh), [])
+
 class TestConflicts(SetsCase):
     def test_conflict_fails_that_repo_alone(self):
         """The same label from two places with different fields: that repo fails

@@ -232,6 +232,7 @@ struct fake_files {
 	const char *text[8];
 	int reads;
 	char last[256];
+	char token_env[64];      /* of the last read, "-" for none */
 };
 
 static int fake_read(void *data, const struct lf_remote *w, char **buf, size_t *len, char **error)
@@ -242,6 +243,7 @@ static int fake_read(void *data, const struct lf_remote *w, char **buf, size_t *
 	snprintf(key, sizeof(key), "%s|%s/%s:%s@%s", w->forge ? w->forge : "-", w->owner, w->repo,
 		 w->path, w->ref ? w->ref : "-");
 	snprintf(f->last, sizeof(f->last), "%s", key);
+	snprintf(f->token_env, sizeof(f->token_env), "%s", w->token_env ? w->token_env : "-");
 	f->reads++;
 	for (int i = 0; i < 8 && f->name[i]; i++) {
 		if (strcmp(f->name[i], key) == 0) {
@@ -399,6 +401,91 @@ static void test_forge_defaults(void **state)
 	lf_diags_finish(&g);
 }
 
+/* The token_env of the first target of the base's forge and URL. */
+static void test_base_token_env(void **state)
+{
+	static const char *const targets =
+		"targets:\n"
+		"  - {forge: gitea, url: 'https://g.example', org: a, token_env: G1}\n"
+		"  - {forge: gitea, url: 'https://h.example', org: a, token_env: H1}\n"
+		"  - {forge: gitea, url: 'https://h.example', org: b, token_env: H2}\n"
+		"  - {forge: gh, org: a}\n"
+		"  - {forge: gh, org: b, token_env: GH2}\n"
+		"  - {forge: gh, url: 'https://ghe.example', org: b, token_env: GHE}\n";
+	static const struct {
+		const char *item, *token_env;
+	} cases[] = {
+		{"{repo: a/b, path: x.yml}", "G1"},                                 /* first target's */
+		{"{repo: a/b, path: x.yml, forge: gitea, url: 'https://h.example'}", "H1"},
+		{"{repo: a/b, path: x.yml, forge: gh}", "-"},           /* the first gh has none */
+		{"{repo: a/b, path: x.yml, forge: gh, url: 'https://ghe.example'}", "GHE"},
+		{"{repo: a/b, path: x.yml, forge: gitea, url: 'https://other.example'}", "-"},
+		{"{repo: a/b, path: x.yml, forge: local}", "-"},
+	};
+	struct desired d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fake_files f = { 0 };
+		struct lf_diags g = { 0 };
+		char *text;
+
+		assert_true(asprintf(&text, "extends: [%s]\nlabels: []\n%s", cases[i].item, targets) > 0);
+		load_with(&f, text, &d, &g);
+		assert_int_equal(f.reads, 1);
+		assert_string_equal(f.token_env, cases[i].token_env);
+		desired_finish(&d);
+		lf_diags_finish(&g);
+		free(text);
+	}
+	/* no targets: none */
+	{
+		struct fake_files f = { 0 };
+		struct lf_diags g = { 0 };
+
+		load_with(&f, "extends: [{repo: a/b, path: x.yml}]\nlabels: []\n", &d, &g);
+		assert_string_equal(f.token_env, "-");
+		lf_diags_finish(&g);
+	}
+}
+
+/* ---- the command line's target ---- */
+
+static void test_target_like(void **state)
+{
+	struct desired p;
+	struct target cli;
+	char *org_a[] = {"a/x", "a/y", NULL}, *mixed[] = {"a/x", "c/z", NULL}, *listed[] = {"c/z", NULL};
+	const struct target *t;
+
+	(void)state;
+	load("labels: []\n"
+	     "targets:\n"
+	     "  - {forge: gh, org: a}\n"                      /* no name */
+	     "  - {name: main, forge: gh, org: a}\n"
+	     "  - {name: ghe, forge: gh, url: 'https://ghe.example', org: a}\n"
+	     "  - {name: some, forge: gh, repos: [c/z]}\n", &p);
+	cli = (struct target){.forge = "gh", .org = "a"};
+	t = lf_target_like(&p, &cli);
+	assert_non_null(t);
+	assert_string_equal(t->name, "main");
+	cli.url = "https://ghe.example";
+	assert_string_equal(lf_target_like(&p, &cli)->name, "ghe");
+	cli = (struct target){.forge = "gh", .org = "b"};
+	assert_null(lf_target_like(&p, &cli));
+	cli = (struct target){.forge = "gl", .org = "a"};
+	assert_null(lf_target_like(&p, &cli));
+	cli = (struct target){.forge = "gh", .repos = org_a};
+	assert_string_equal(lf_target_like(&p, &cli)->name, "main");
+	cli.repos = listed;
+	assert_string_equal(lf_target_like(&p, &cli)->name, "some");
+	cli.repos = mixed;
+	assert_null(lf_target_like(&p, &cli));
+	cli = (struct target){.forge = "gh"};
+	assert_null(lf_target_like(&p, &cli));
+	desired_finish(&p);
+}
+
 /* ---- retirement in the planner ---- */
 
 static void test_plan_retirement(void **state)
@@ -450,6 +537,8 @@ int main(void)
 		cmocka_unit_test(test_label_matching_two_earlier),
 		cmocka_unit_test(test_base_errors),
 		cmocka_unit_test(test_forge_defaults),
+		cmocka_unit_test(test_base_token_env),
+		cmocka_unit_test(test_target_like),
 		cmocka_unit_test(test_plan_retirement),
 	};
 
