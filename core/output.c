@@ -59,7 +59,10 @@ static void usage_counts(const struct op *op, const struct op_run *orun, long lo
 			 long long *pulls)
 {
 	*issues = *pulls = -1;
-	if (orun && orun->items.known) {
+	if (op->retires && !op->cur) {
+		/* a label the repo does not have yet: nothing carries it */
+		*issues = *pulls = 0;
+	} else if (orun && orun->items.known) {
 		*issues = *pulls = 0;
 		for (size_t i = 0; i < orun->items.n; i++)
 			(*(orun->items.v[i].is_pull ? pulls : issues))++;
@@ -141,7 +144,7 @@ static void print_op(const struct run_options *o, FILE *f, const struct op *op,
 		break;
 	case OP_NOTICE:
 		fprintf(f, "%s", display(op->why));
-		if (op->retires && op->cur)
+		if (op->retires)
 			print_usage(f, op, orun);
 		break;
 	}
@@ -341,6 +344,12 @@ static json_object *json_op(const struct op *op, const struct op_run *orun)
 		json_object_object_add(j, "into", jstr(op->into));
 	if (op->why)
 		json_object_object_add(j, "reason", jstr(op->why));
+	if (op->retired) {
+		char when[32];
+
+		when_format(op->retire_at, when, sizeof(when));
+		json_object_object_add(j, "retired", jstr(when));
+	}
 	json_object_object_add(j, "destructive", json_object_new_boolean(op->destructive));
 	if (op->destructive) {
 		usage_counts(op, orun, &is, &pr);

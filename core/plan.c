@@ -143,6 +143,8 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 			when_format(w->delete_after, when, sizeof(when));
 			op->why = retired && !w->remove ? xasprintf("retired on %s", when)
 							 : xstrdup("delete: true");
+			op->retired = retired && !w->remove;
+			op->retire_at = op->retired ? w->delete_after : 0;
 		}
 		return;
 	}
@@ -218,19 +220,36 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 	}
 }
 
+/* The repo's label that is @w: by its name, else by its first alias (the
+ * one plan_one renames), or NULL. */
+static const struct label *label_of(const struct want_label *w, const struct label *cur,
+				    size_t n_cur)
+{
+	const struct label *have[2];
+
+	if (find(cur, n_cur, w->key, have, 2) == 1)
+		return have[0];
+	for (size_t a = 0; a < w->n_aliases; a++)
+		if (find(cur, n_cur, w->alias_keys[a], have, 2) == 1 &&
+		    !(have[0]->flags & EPITHET_LABEL_OWNER))
+			return have[0];
+	return NULL;
+}
+
 /* A label still before its delete_after: synced, and the plan says when it
- * goes (the engine counts the issues that carry it). */
+ * goes (the engine counts the issues that carry it; under an alias being
+ * renamed, that label's). */
 static void retire_notice(const struct want_label *w, const struct label *cur, size_t n_cur,
 			  const struct plan_opts *o, struct plan *out)
 {
-	const struct label *have[2];
 	char when[32];
 	struct op *op;
 
 	if (!w->has_delete_after || w->remove || o->now >= w->delete_after)
 		return;
 	when_format(w->delete_after, when, sizeof(when));
-	op = add_op(out, OP_NOTICE, find(cur, n_cur, w->key, have, 2) == 1 ? have[0] : NULL);
+	op = add_op(out, OP_NOTICE, label_of(w, cur, n_cur));
+	op->name = xstrdup(w->name);
 	op->why = xasprintf("%s retires on %s", w->name, when);
 	op->retires = true;
 	op->retire_at = w->delete_after;

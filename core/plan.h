@@ -36,7 +36,9 @@ struct op {
 	char *description;
 	uint32_t flags;            /* EPITHET_LABEL_EXCLUSIVE / _ARCHIVED when fields say so */
 	char *why;                 /* OP_NOTICE text, or the reason of a delete ("prune") */
-	bool retires;              /* OP_NOTICE: the label retires on retire_at (delete_after) */
+	bool retires;              /* OP_NOTICE: the label retires on retire_at (delete_after);
+				    * cur NULL: the repo has it under no name yet (none carry it) */
+	bool retired;              /* OP_DELETE: the label retired on retire_at */
 	int64_t retire_at;
 };
 

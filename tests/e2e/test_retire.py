@@ -43,12 +43,19 @@ class TestBeforeTheDate(RetireCase):
         res = self.epi(gh, "plan", "-c", path)
         self.assert_rc(res, 2)  # r2 lacks both labels
         self.assert_in_out(res, "acme/r1\n  ! old-area retires on %s (2 issues, 1 PR)\n" % FUTURE)
-        self.assert_in_out(res, "  ! old-area retires on %s\n" % FUTURE)
+        # r2 gets it in this run: nothing carries it yet
+        self.assert_in_out(res, "acme/r2\n  + bug  #d73a4a\n  + old-area  #cccccc  \"to go\"\n"
+                           "  ! old-area retires on %s (0 issues, 0 PRs)\n" % FUTURE)
+        self.assert_in_out(res, "Plan: 2 to create in 1 of 2 repos; 2 notices.\n")
         res = self.epi(gh, "plan", "-c", path, "--output", "json")
-        r1 = [r for r in res.json()["targets"][0]["repos"] if r["repo"] == "acme/r1"][0]
-        self.assertEqual(r1["changes"], [{"op": "notice", "label": "old-area",
-                                          "message": "old-area retires on %s" % FUTURE,
-                                          "retires": FUTURE, "issues": 2, "pulls": 1}])
+        repos = {r["repo"]: r for r in res.json()["targets"][0]["repos"]}
+        self.assertEqual(repos["acme/r1"]["changes"], [{
+            "op": "notice", "label": "old-area", "message": "old-area retires on %s" % FUTURE,
+            "retires": FUTURE, "issues": 2, "pulls": 1}])
+        self.assertEqual(repos["acme/r2"]["changes"][2], {
+            "op": "notice", "label": "old-area", "message": "old-area retires on %s" % FUTURE,
+            "retires": FUTURE, "issues": 0, "pulls": 0})
+        self.assertEqual(res.json()["summary"]["delete"], 0)
         gh.clear_requests()
         res = self.epi(gh, "sync", "-c", path)   # not destructive: no --yes needed
         self.assert_rc(res, 0)
@@ -56,6 +63,21 @@ class TestBeforeTheDate(RetireCase):
             ("POST", "/repos/acme/r2/labels", {"name": "bug", "color": "d73a4a"}),
             ("POST", "/repos/acme/r2/labels", {"name": "old-area", "color": "cccccc",
                                                "description": "to go"})])
+
+    def test_under_an_alias_being_renamed(self):
+        """The repo has the label under an alias (renamed in this run): its issues
+        are the ones counted."""
+        gh = self.gh
+        gh.add_repo(OWNER, "r3", labels=[{"name": "area-old", "color": "cccccc",
+                                          "description": "to go"}],
+                    issues=[{"number": 7, "labels": ["area-old"]}])
+        path = self.write_file("labels:\n  - name: old-area\n    color: cccccc\n"
+                               "    description: to go\n    aliases: [area-old]\n"
+                               "    delete_after: %s\n" % FUTURE)
+        res = self.epi(gh, "plan", "-c", path, pre=["-r", "acme/r3"], org=None)
+        self.assert_rc(res, 2)
+        self.assert_in_out(res, "acme/r3\n  > area-old -> old-area\n"
+                           "  ! old-area retires on %s (1 issue, 0 PRs)\n" % FUTURE)
 
     def test_rfc3339_time_in_utc(self):
         gh = self.gh
@@ -73,6 +95,15 @@ class TestAfterTheDate(RetireCase):
         self.assert_rc(res, 2)
         self.assert_in_out(res, "  - old-area (2 issues, 1 PR) [retired on %s]\n" % PAST)
         self.assert_in_out(res, "Plan: 1 to delete in 1 of 1 repo.")
+        res = self.epi(gh, "plan", "-c", path, "--output", "json", pre=["-r", "acme/r1"],
+                       org=None)
+        (change,) = res.json()["targets"][0]["repos"][0]["changes"]
+        self.assertEqual(change, {"op": "delete", "label": "old-area",
+                                  "reason": "retired on %s" % PAST, "retired": PAST,
+                                  "destructive": True, "issues": 2, "pulls": 1,
+                                  "items": change["items"], "status": "planned"})
+        self.assertEqual(sorted(change["items"]), [1, 2, 3])
+        self.assertEqual(res.json()["summary"]["delete"], 1)
         # destructive: refused off a terminal without --yes
         res = self.epi(gh, "sync", "-c", path, pre=["-r", "acme/r1"], org=None, home=home)
         self.assert_rc(res, 1)
