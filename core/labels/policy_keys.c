@@ -20,7 +20,6 @@ static const char *const base_keys[] = { "repo", "path", "ref", "forge", "url", 
 static void parse_set(struct ctx *c, const struct node *m, struct label_set *set)
 {
 	const struct node *v, *key = NULL;
-	const char *name;
 
 	set->pos.line = m->line;
 	set->pos.col = m->col;
@@ -35,7 +34,6 @@ static void parse_set(struct ctx *c, const struct node *m, struct label_set *set
 		diag_at(c, v ? v : m, "this set has no 'name' (sets are named in plans and messages)");
 	else
 		opt_text(c, m, "name", &set->name);
-	name = set->name ? show_str(c, set->name) : "?";
 	opt_list(c, m, "repos", &set->repos);
 	opt_list(c, m, "topics", &set->topics);
 	v = map_get(m, "targets", NULL);
@@ -50,12 +48,15 @@ static void parse_set(struct ctx *c, const struct node *m, struct label_set *set
 			set->target_pos[i].col = v->items[i].col;
 		}
 	}
+	/* The set's name is shown at each use: show_str's text lives only
+	 * until four more calls, and the checks above make some. */
 	if (!set->repos && !set->topics)
 		diag_at(c, m, "set '%s' selects no repos: give 'repos' (globs, like --include) or "
-			"'topics'", name);
+			"'topics'", set->name ? show_str(c, set->name) : "?");
 	v = map_get(m, "labels", &key);
 	if (!v)
-		diag_at(c, m, "set '%s' has no 'labels' (write 'labels: []' for a set of none)", name);
+		diag_at(c, m, "set '%s' has no 'labels' (write 'labels: []' for a set of none)",
+			set->name ? show_str(c, set->name) : "?");
 	else if (v->kind == NK_NULL)
 		diag_at(c, key, "'labels' is empty (write 'labels: []' for a set of none)");
 	else

@@ -262,6 +262,15 @@ class TestBadSets(SetsCase):
         self.bad("labels: []\nsets:\n  - name: s\n    labels: []\n", "3:5",
                  "set 's' selects no repos: give 'repos' (globs, like --include) or 'topics'")
 
+    def test_set_name_after_bad_selectors(self):
+        """The set's name is still right after the selectors' own errors (each of
+        which shows text of the file): it was read after being freed."""
+        res = self.bad("labels: []\nsets:\n  - name: s\n    repos: [true, false]\n"
+                       "    topics: [true]\n", "3:5",
+                       "set 's' selects no repos: give 'repos' (globs, like --include) or 'topics'")
+        self.assert_in_err(res, "3:5: set 's' has no 'labels'")
+        self.assert_in_err(res, "4:19: an item of 'repos' must be text, not the boolean false")
+
     def test_set_without_labels(self):
         self.bad("labels: []\nsets:\n  - name: s\n    repos: [a]\n", "3:5",
                  "set 's' has no 'labels'")
