@@ -5,7 +5,9 @@
  * from disk, relative to the file naming them; forge ones through the
  * caller's reader), each checked as it is read; then every file is laid over
  * the ones before it (lf_merge). Nothing but the reads of forge bases happens
- * before the whole policy is known to be valid.
+ * before the whole policy is known to be valid, and none of them once it is
+ * known not to be: the top file's sets are checked against its targets
+ * before any base is read, and after the first error no forge base is read.
  *
  * A base named by a forge base without `repo` is a file of the same
  * repository and ref, relative to the naming file (a central policy repo's
@@ -38,6 +40,7 @@ struct resolver {
 	struct lf_diags *diags;
 	const struct target *targets; /* the top file's (NULL while none) */
 	size_t n_targets;
+	bool failed;                 /* an error is known: no more forge reads */
 	const char *chain[LF_MAX_EXTENDS_DEPTH + 2];
 	const char *ids[LF_MAX_EXTENDS_DEPTH + 2];
 	size_t depth;                /* entries in chain */
@@ -381,6 +384,8 @@ static int resolve_base(struct resolver *r, const struct source *from, const str
 			    LF_MAX_EXTENDS_DEPTH, ch);
 		goto out;
 	}
+	if (bs.remote && r->failed)
+		goto out;   /* the policy is already invalid: no request to tell more */
 	if (read_source(r, &bs, &buf, &len, &error) != 0) {
 		ch = chain(r, bs.shown);
 		lf_diag_add(r->diags, from->shown, b->line, b->col, "cannot read the base '%s' (%s): %s",
@@ -391,6 +396,8 @@ static int resolve_base(struct resolver *r, const struct source *from, const str
 	if (rc == 0)
 		rc = lf_merge(acc, &bd, r->diags);
 out:
+	if (rc != 0)
+		r->failed = true;
 	desired_finish(&bd);
 	free(buf);
 	free(error);
@@ -409,6 +416,10 @@ static int resolve(struct resolver *r, const struct source *src, const char *buf
 
 	memset(out, 0, sizeof(*out));
 	rc = lf_parse_one(src->shown, src->path, buf, len, r->limits, !top, &own, &bases, r->diags);
+	/* The top file's own sets name its own targets: known before any
+	 * base is read (the whole policy's are checked again at the end). */
+	if (rc == 0 && top && lf_check_set_targets(&own, r->diags) != 0)
+		rc = -EINVAL;
 	if (rc != 0)
 		goto out;
 	if (top) {

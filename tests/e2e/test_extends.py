@@ -279,6 +279,40 @@ targets:
                                 "hex digits")
         self.assertEqual(len(gh.requests), 1)
 
+    def test_no_read_after_an_error(self):
+        """Once the policy is known to be invalid, no more bases are read from the
+        forge (a local base after it is still checked)."""
+        gh = self.gh
+        gh.add_repo(OWNER, ".github")
+        gh.add_file(OWNER, ".github", "bad.yml", "labels:\n  - name: x\n    color: nope\n")
+        gh.add_file(OWNER, ".github", "good.yml", "labels: []\n")
+        self.put("local.yml", "labels:\n  - name: y\n    color: nope2\n")
+        top = self.put("labels.yml", "labels: []\nextends:\n"
+                       "  - {repo: acme/.github, path: bad.yml}\n"
+                       "  - {repo: acme/.github, path: good.yml}\n"
+                       "  - local.yml\n")
+        res = self.epi(gh, "plan", "-c", top)
+        self.assert_rc(res, 65)
+        self.assert_in_err(res, "acme/.github:bad.yml:3:12: color 'nope' is not 3 or 6")
+        self.assert_in_err(res, "local.yml:3:12: color 'nope2' is not 3 or 6")
+        self.assertEqual([r.path for r in gh.requests], ["/repos/acme/.github/contents/bad.yml"])
+
+    def test_top_file_sets_checked_before_any_read(self):
+        """A set of the top file naming a target it does not have: refused before
+        the bases are read."""
+        gh = self.gh
+        gh.add_repo(OWNER, ".github")
+        gh.add_file(OWNER, ".github", "labels.yml", "labels: []\n")
+        top = self.put("labels.yml", "labels: []\nextends: {repo: acme/.github, path: labels.yml}\n"
+                       "sets:\n  - {name: s, repos: [a], targets: [nope], labels: []}\n"
+                       "targets:\n  - {name: main, org: acme, api_url: %s}\n" % gh.api_url)
+        res = self.epi(gh, "plan", "-c", top)
+        self.assert_rc(res, 65)
+        self.assert_in_err(res, "%s:4:37: set 's' names the target 'nope', but no target has "
+                           "that name" % top)
+        self.assertEqual(res.err.count("names the target"), 1, res.err)
+        self.assert_no_requests(gh, res)
+
     def test_large_base_read_from_its_blob(self):
         """Over 1 MB GitHub sends the file without content: read from its blob."""
         gh = self.gh
