@@ -651,7 +651,7 @@ static int load_app_global(struct cli *c)
 
 static int run_command(struct cli *c)
 {
-	struct desired d = {0};
+	struct desired d = {0}, cmd = {0};
 	struct target *targets = NULL;
 	size_t n_targets = 0;
 	int rc;
@@ -667,6 +667,21 @@ static int run_command(struct cli *c)
 		log_error("no labels file: give -c FILE, or create labels.yml (see `epithet export`)");
 		return EXIT_USAGE;
 	}
+	/* The command line is checked whole before the file is loaded: loading
+	 * it reads the bases on a forge (requests). */
+	if (!needs_file) {
+		/* The command says what it wants; a file only brings targets. */
+		rc = desired_from_command(c, &cmd);
+		if (rc)
+			goto out;
+	}
+	if (c->ro.cmd == CMD_COPY) {
+		if (!repopath_ok(c->args[0])) {
+			rc = bad_value("copy", c->args[0], "expected OWNER/REPO");
+			goto out;
+		}
+		c->ro.copy_from = c->args[0];
+	}
 	rc = load_app_global(c);
 	if (rc)
 		goto out;
@@ -676,14 +691,6 @@ static int run_command(struct cli *c)
 			goto out;
 	}
 	if (!needs_file) {
-		/* The command says what it wants; a file only brings targets. */
-		struct desired cmd = {0};
-
-		rc = desired_from_command(c, &cmd);
-		if (rc) {
-			desired_finish(&cmd);
-			goto out;
-		}
 		/* Keep the file's targets and keep-list, take the command's labels. */
 		cmd.targets = d.targets;
 		cmd.n_targets = d.n_targets;
@@ -693,13 +700,7 @@ static int run_command(struct cli *c)
 		d.keep = NULL;
 		desired_finish(&d);
 		d = cmd;
-	}
-	if (c->ro.cmd == CMD_COPY) {
-		if (!repopath_ok(c->args[0])) {
-			rc = bad_value("copy", c->args[0], "expected OWNER/REPO");
-			goto out;
-		}
-		c->ro.copy_from = c->args[0];
+		memset(&cmd, 0, sizeof(cmd));
 	}
 	if (c->ro.cmd == CMD_EXPORT && c->ro.export_from) {
 		strv_free(c->t.repos);
@@ -726,6 +727,7 @@ static int run_command(struct cli *c)
 	install_signals();
 	rc = engine_run(&c->ro, &d, targets, n_targets);
 out:
+	desired_finish(&cmd);
 	desired_finish(&d);
 	return rc;
 }

@@ -313,6 +313,20 @@ targets:
         self.assertEqual(res.err.count("names the target"), 1, res.err)
         self.assert_no_requests(gh, res)
 
+    def test_command_line_checked_before_any_read(self):
+        """A bad value on the command line: refused before the bases are read."""
+        gh = self.gh
+        gh.add_repo(OWNER, ".github")
+        gh.add_file(OWNER, ".github", "labels.yml", "labels: []\n")
+        top = self.put("labels.yml", "labels: []\nextends: {repo: acme/.github, path: labels.yml}\n")
+        res = self.epi(gh, "ensure", "bug", "--color", "zz", "-c", top)
+        self.assert_rc(res, 65)
+        self.assert_in_err(res, "--color")
+        res = self.epi(gh, "copy", "nope", "-c", top)
+        self.assert_rc(res, 65)
+        self.assert_in_err(res, "expected OWNER/REPO")
+        self.assert_no_requests(gh, res)
+
     def test_large_base_read_from_its_blob(self):
         """Over 1 MB GitHub sends the file without content: read from its blob."""
         gh = self.gh
