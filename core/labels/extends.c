@@ -100,10 +100,10 @@ static int merge_labels(struct want_label **acc, size_t *n_acc, struct want_labe
 			const struct want_label *a = &(*acc)[hit], *b = &(*acc)[second];
 
 			lf_diag_add(diags, l->file, l->pos.line, l->pos.col,
-				    "label '%s' (by its name or aliases) is both '%s' (%s:%u) and '%s' "
-				    "(%s:%u) of the files it extends; it can replace one of them only",
-				    l->name, a->name, a->file ? a->file : "?", a->pos.line, b->name,
-				    b->file ? b->file : "?", b->pos.line);
+				    "label '%s' (by its name or aliases) is both '%s' (%s:%u:%u) and "
+				    "'%s' (%s:%u:%u) of the files it extends; it can replace one of "
+				    "them only", l->name, a->name, a->file ? a->file : "?", a->pos.line,
+				    a->pos.col, b->name, b->file ? b->file : "?", b->pos.line, b->pos.col);
 			rc = -EINVAL;
 			continue;
 		}

@@ -148,8 +148,10 @@ static bool label_identical(const struct want_label *a, const struct want_label 
 
 static char *place(const struct want_label *w, const char *set)
 {
-	return set ? xasprintf("%s:%u (set '%s')", w->file ? w->file : "?", w->pos.line, set)
-		   : xasprintf("%s:%u (top-level labels)", w->file ? w->file : "?", w->pos.line);
+	return set ? xasprintf("%s:%u:%u (set '%s')", w->file ? w->file : "?", w->pos.line,
+			       w->pos.col, set)
+		   : xasprintf("%s:%u:%u (top-level labels)", w->file ? w->file : "?", w->pos.line,
+			       w->pos.col);
 }
 
 int lf_repo_desired(const struct desired *p, const struct lf_repo *repo, struct desired *out,

@@ -208,7 +208,7 @@ class TestCommandLineTargets(SetsCase):
 class TestConflicts(SetsCase):
     def test_conflict_fails_that_repo_alone(self):
         """The same label from two places with different fields: that repo fails
-        (both places named: file and line), nothing is written to it; the other
+        (both places named: file, line and column), nothing is written to it; the other
         repos are done; exit 1."""
         gh = self.gh
         path = self.write_file(POLICY.replace('keep: ["release/*"]\n', "") + """\
@@ -221,7 +221,7 @@ class TestConflicts(SetsCase):
         res = self.epi(gh, "sync", "-c", path, "--yes")
         self.assert_rc(res, 1)
         self.assert_in_err(res, "acme/design-system: label 'AREA/UI' is given twice with "
-                                "different fields, at %s:8 (set 'frontend') and at %s:20 "
+                                "different fields, at %s:8:9 (set 'frontend') and at %s:20:9 "
                                 "(set 'design'); nothing is written to this repo" % (path, path))
         self.assertFalse([x for x in self.write_log(gh) if "/design-system/" in x[1]])
         self.assertEqual(sorted(x[1] for x in self.write_log(gh)), [

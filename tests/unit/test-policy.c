@@ -191,8 +191,8 @@ static void test_conflict_names_both_places(void **state)
 	(void)state;
 	load(POLICY, &p);
 	r = repo_want(&p, "side", "svc", topics, NULL);
-	assert_string_equal(r, "label 'BUG' is given twice with different fields, at p.yml:2 "
-			       "(top-level labels) and at p.yml:13 (set 'backend'); nothing is "
+	assert_string_equal(r, "label 'BUG' is given twice with different fields, at p.yml:2:5 "
+			       "(top-level labels) and at p.yml:13:9 (set 'backend'); nothing is "
 			       "written to this repo");
 	free(r);
 	desired_finish(&p);
@@ -327,7 +327,8 @@ static void test_label_matching_two_earlier(void **state)
 	assert_int_equal(g.n, 1);
 	assert_string_equal(g.v[0].file, "top.yml");
 	assert_int_equal(g.v[0].line, 3);
-	assert_non_null(strstr(g.v[0].message, "is both 'bug' (acme/p:base.yml:2) and 'defect'"));
+	assert_non_null(strstr(g.v[0].message, "is both 'bug' (acme/p:base.yml:2:5) and "
+				   "'defect' (acme/p:base.yml:3:5)"));
 	lf_diags_finish(&g);
 }
 
