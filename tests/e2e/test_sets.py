@@ -41,6 +41,25 @@ def populate(gh):
     gh.add_repo(OWNER, "tools")
 
 
+NAMED = """\
+labels: []
+sets:
+  - name: ui
+    repos: ["web-*"]
+    targets: [main]
+    labels:
+      - name: area/ui
+        color: 1d76db
+targets:
+  - name: main
+    api_url: %s
+    org: acme
+  - name: other
+    api_url: %s
+    org: beta
+"""
+
+
 class SetsCase(ghcase.GitHubCase):
     def setUp(self):
         super().setUp()
@@ -104,47 +123,12 @@ class TestSelection(SetsCase):
         """`targets` in a set: only the repos of the targets with those names."""
         gh = self.gh
         gh.add_repo("beta", "web-beta")
-        path = self.policy("""\
-labels: []
-sets:
-  - name: ui
-    repos: ["web-*"]
-    targets: [main]
-    labels:
-      - name: area/ui
-        color: 1d76db
-targets:
-  - name: main
-    api_url: %s
-    org: acme
-  - name: other
-    api_url: %s
-    org: beta
-""" % (gh.api_url, gh.api_url))
+        path = self.policy(NAMED % (gh.api_url, gh.api_url))
         res = self.run_epithet(["--write-interval", "0", "sync", "-c", path, "--yes"],
                                env={"EPITHET_TOKEN": ghcase.TOKEN})
         self.assert_rc(res, 0)
         self.assertEqual(self.write_log(gh), [
             ("POST", "/repos/acme/web-app/labels", {"name": "area/ui", "color": "1d76db"})])
-
-
-NAMED = """\
-labels: []
-sets:
-  - name: ui
-    repos: ["web-*"]
-    targets: [main]
-    labels:
-      - name: area/ui
-        color: 1d76db
-targets:
-  - name: main
-    api_url: %s
-    org: acme
-  - name: other
-    api_url: %s
-    repos: [beta/web-beta]
-"""
 
 
 class TestCommandLineTargets(SetsCase):
@@ -167,7 +151,7 @@ class TestCommandLineTargets(SetsCase):
         self.assertNotIn("applies to no repo", res.err)
 
     def test_repo_of_a_named_target(self):
-        """--repo OWNER/NAME stands for the target of that org (or naming that repo)."""
+        """--repo OWNER/NAME stands for the target of that org."""
         gh = self.gh
         res = self.epi(gh, "plan", "-c", self.path, "--output", "json", org=None,
                        pre=("--repo", "acme/web-app", "--repo", "acme/tools"))
