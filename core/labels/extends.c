@@ -60,17 +60,22 @@ static void source_finish(struct source *s)
 	memset(s, 0, sizeof(*s));
 }
 
+void lf_base_clear(struct lf_base *b)
+{
+	free(b->path);
+	free(b->repo);
+	free(b->ref);
+	free(b->forge);
+	free(b->url);
+	memset(b, 0, sizeof(*b));
+}
+
 void lf_bases_finish(struct lf_bases *b)
 {
 	if (!b)
 		return;
-	for (size_t i = 0; i < b->n; i++) {
-		free(b->v[i].path);
-		free(b->v[i].repo);
-		free(b->v[i].ref);
-		free(b->v[i].forge);
-		free(b->v[i].url);
-	}
+	for (size_t i = 0; i < b->n; i++)
+		lf_base_clear(&b->v[i]);
 	free(b->v);
 	memset(b, 0, sizeof(*b));
 }

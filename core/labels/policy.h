@@ -31,6 +31,7 @@ struct lf_bases {
 	size_t n;
 };
 
+void lf_base_clear(struct lf_base *b);
 void lf_bases_finish(struct lf_bases *b);
 
 /*

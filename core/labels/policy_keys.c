@@ -156,13 +156,8 @@ static void parse_base(struct ctx *c, const struct node *m)
 			"url), not %s", kind_name(m));
 		ok = false;
 	}
-	if (!ok || !add_base(c, &b)) {
-		free(b.path);
-		free(b.repo);
-		free(b.ref);
-		free(b.forge);
-		free(b.url);
-	}
+	if (!ok || !add_base(c, &b))
+		lf_base_clear(&b);
 }
 
 void parse_extends(struct ctx *c, const struct node *v)
