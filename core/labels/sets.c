@@ -5,7 +5,9 @@
  * set, in file order. The same label (names and aliases matched as the forge
  * matches them, names.c) given twice with the same fields counts once; with
  * different fields the repo cannot be planned, and the error names both
- * places. Pure functions: unit-tested in tests/unit/test-policy.c.
+ * places. Also which of the file's targets the command line's target
+ * stands for (its name, for sets with `targets`). Pure functions:
+ * unit-tested in tests/unit/test-policy.c.
  */
 #include "labels/policy.h"
 
