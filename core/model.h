@@ -18,7 +18,7 @@ struct label {
 	char *color;        /* "rrggbb" or NULL */
 	char *description;  /* NULL or "" = none */
 	char *id;           /* forge id or NULL */
-	char *key;          /* names_key(name): NFC + case folded */
+	char *key;          /* names_key_mode(name, the forge's names_mode_for()) */
 	uint32_t flags;     /* EPITHET_LABEL_* */
 	int64_t issues;     /* -1 unknown */
 	int64_t pulls;      /* -1 unknown */
@@ -34,7 +34,7 @@ struct srcpos {
 /* One label a labels file (or a command) asks for. */
 struct want_label {
 	char *name;              /* as the file spells it (NFC is not applied to what is written) */
-	char *key;               /* names_key(name) */
+	char *key;               /* names_key(name), plain: plan_repo rekeys it per forge */
 	char *color;             /* "rrggbb" lowercase, or NULL = leave as it is */
 	char *description;       /* with has_description: the text ("" clears) */
 	bool has_description;    /* false = leave as it is */

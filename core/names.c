@@ -2,7 +2,8 @@
 /*
  * Label names and colours. Matching goes through libunistring: the Unicode
  * tables (normalisation, full case folding) are its job, never ours, so a
- * new Unicode version is a library update away.
+ * new Unicode version is a library update away. Emoji shortcodes come from
+ * the generated gemoji table (third_party/gemoji), never typed here.
  */
 #include "names.h"
 
@@ -14,16 +15,18 @@
 #include <uninorm.h>
 #include <unistr.h>
 
-char *names_key(const char *name)
+#include "epithet/forge.h"
+#include "gemoji.h"
+#include "util.h"
+
+/* NFC(casefold(@name)) of @n bytes, NUL-terminated; NULL if not UTF-8. */
+static char *fold(const char *name, size_t n)
 {
 	const uint8_t *s = (const uint8_t *)name;
 	uint8_t *folded = NULL;
 	char *key = NULL;
-	size_t n, len = 0;
+	size_t len = 0;
 
-	if (!name)
-		return NULL;
-	n = strlen(name);
 	if (u8_check(s, n))
 		return NULL;
 	/*
@@ -43,6 +46,120 @@ char *names_key(const char *name)
 cleanup:
 	free(folded);
 	return key;
+}
+
+char *names_key(const char *name)
+{
+	return name ? fold(name, strlen(name)) : NULL;
+}
+
+struct code_key {
+	const char *s;
+	size_t n;
+};
+
+static int cmp_code(const void *k, const void *e)
+{
+	const struct code_key *c = k;
+	const char *code = ((const struct gemoji *)e)->code;
+	int r = strncmp(c->s, code, c->n);
+
+	return r ? r : (code[c->n] ? -1 : 0);
+}
+
+const char *names_shortcode(const char *code, size_t n)
+{
+	struct code_key k = {code, n};
+	const struct gemoji *e;
+
+	if (!code || !n)
+		return NULL;
+	e = bsearch(&k, gemoji_table, gemoji_count, sizeof(*gemoji_table), cmp_code);
+	return e ? e->emoji : NULL;
+}
+
+static bool is_code_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '+' ||
+	       c == '-';
+}
+
+/* U+FE0F VARIATION SELECTOR-16 ("show as emoji"), in UTF-8. */
+#define VS16 "\xEF\xB8\x8F"
+
+/* Append @n bytes of @s without their U+FE0F selectors; true when one went. */
+static bool add_without_vs16(struct strbuf *b, const char *s, size_t n)
+{
+	size_t run = 0;
+	bool dropped = false;
+
+	for (size_t i = 0; i < n;) {
+		if (n - i >= 3 && memcmp(s + i, VS16, 3) == 0) {
+			sb_addf(b, "%.*s", (int)(i - run), s + run);
+			i += 3;
+			run = i;
+			dropped = true;
+			continue;
+		}
+		i++;
+	}
+	sb_addf(b, "%.*s", (int)(n - run), s + run);
+	return dropped;
+}
+
+/*
+ * The emoji form of a folded key: every ":code:" the table knows becomes
+ * its emoji, and U+FE0F goes (":heart:", "\u2764" and "\u2764\uFE0F" are one
+ * heart). Shortcodes are looked up folded, so ":BUG:" is ":bug:", as the
+ * plain key already says of the two spellings. Frees @key.
+ */
+static char *emoji_fold(char *key)
+{
+	struct strbuf b = {0};
+	size_t n = strlen(key), run = 0;
+	bool changed = false;
+	char *again;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i + 1;
+		const char *e;
+
+		if (key[i] != ':')
+			continue;
+		while (j < n && is_code_char(key[j]))
+			j++;
+		if (j == n || key[j] != ':' || !(e = names_shortcode(key + i + 1, j - i - 1)))
+			continue;
+		changed |= add_without_vs16(&b, key + run, i - run);
+		add_without_vs16(&b, e, strlen(e));
+		changed = true;
+		run = j + 1;
+		i = j;
+	}
+	changed |= add_without_vs16(&b, key + run, n - run);
+	if (!changed) {
+		sb_finish(&b);
+		return key;
+	}
+	/* Dropping a selector may bring a base and a combining mark together. */
+	again = fold(b.s ? b.s : "", b.len);
+	sb_finish(&b);
+	free(key);
+	return again;
+}
+
+char *names_key_mode(const char *name, unsigned mode)
+{
+	char *key = names_key(name);
+
+	if (key && (mode & NAMES_EMOJI))
+		key = emoji_fold(key);
+	return key;
+}
+
+unsigned names_mode_for(uint64_t caps)
+{
+	return (caps & EPITHET_CAP_EMOJI_SHORTCODES) ? NAMES_EMOJI : NAMES_PLAIN;
 }
 
 bool names_equal(const char *a, const char *b)

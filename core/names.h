@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * The key two names are compared by: NFC-normalised, then case folded
@@ -16,6 +17,27 @@
  * or NULL for invalid UTF-8 or out of memory.
  */
 char *names_key(const char *name);
+
+/* How a forge's names are matched (names_mode_for its capabilities). */
+enum names_mode {
+	NAMES_PLAIN = 0,        /* NFC + case folding: names_key */
+	NAMES_EMOJI = 1u << 0,  /* also ":code:" = its emoji, U+FE0F ignored */
+};
+
+/*
+ * names_key in @mode. With NAMES_EMOJI, each ":shortcode:" of the gemoji
+ * table becomes the emoji it stands for and U+FE0F selectors go, so
+ * ":bug: crash", ":BUG: crash" and "\U0001F41B crash" have one key. Names
+ * that spell no emoji keep their plain key. Same ownership as names_key.
+ */
+char *names_key_mode(const char *name, unsigned mode);
+
+/* NAMES_EMOJI where @caps has EPITHET_CAP_EMOJI_SHORTCODES, else NAMES_PLAIN. */
+unsigned names_mode_for(uint64_t caps);
+
+/* The emoji (UTF-8, static) the shortcode @code of @n bytes, without its
+ * colons, stands for; NULL when the table has no such code. */
+const char *names_shortcode(const char *code, size_t n);
 
 /* True when the two names are one label (same key). Invalid UTF-8 compares
  * byte for byte. */

@@ -598,7 +598,18 @@ struct inventory {
 	size_t repos;
 };
 
-static void inventory_build(const struct run *run, const char *only_key, struct inventory *inv)
+/* `list NAME`: the name's key in each way forges match names (names.h),
+ * for the repos of each; NULL when every label is listed. */
+struct only {
+	char *key[2];
+};
+
+static const char *only_key(const struct only *only, const struct repo_run *r)
+{
+	return only ? only->key[(r->names_mode & NAMES_EMOJI) ? 1 : 0] : NULL;
+}
+
+static void inventory_build(const struct run *run, const struct only *only, struct inventory *inv)
 {
 	memset(inv, 0, sizeof(*inv));
 	for (size_t i = 0; i < run->n_targets; i++) {
@@ -614,7 +625,7 @@ static void inventory_build(const struct run *run, const char *only_key, struct 
 				const struct label *l = &r->labels[k];
 				struct seen *s = NULL;
 
-				if (only_key && strcmp(l->key, only_key) != 0)
+				if (only && strcmp(l->key, only_key(only, r)) != 0)
 					continue;
 				for (size_t m = 0; m < inv->n && !s; m++)
 					if (strcmp(inv->v[m].key, l->key) == 0)
@@ -674,7 +685,7 @@ static void report_target_errors(const struct run *run)
 	}
 }
 
-static void list_one_label_human(const struct run *run, const char *key)
+static void list_one_label_human(const struct run *run, const struct only *only)
 {
 	for (size_t i = 0; i < run->n_targets; i++) {
 		const struct target_run *tr = &run->targets[i];
@@ -686,7 +697,7 @@ static void list_one_label_human(const struct run *run, const char *key)
 			if (r->read_code)
 				continue;
 			for (size_t k = 0; k < r->n_labels && !l; k++)
-				if (strcmp(r->labels[k].key, key) == 0)
+				if (strcmp(r->labels[k].key, only_key(only, r)) == 0)
 					l = &r->labels[k];
 			if (!l) {
 				printf("  %-40s (missing)\n", display(r->full));
@@ -705,13 +716,17 @@ static void list_one_label_human(const struct run *run, const char *key)
 int output_list(const struct run *run)
 {
 	const struct run_options *o = run->opt;
-	char *only = NULL;
+	struct only filter = {{NULL, NULL}}, *only = NULL;
 	struct inventory inv;
 
 	report_target_errors(run);
 	if (o->list_name) {
-		only = names_key(o->list_name);
-		if (!only) {
+		filter.key[0] = names_key_mode(o->list_name, NAMES_PLAIN);
+		filter.key[1] = names_key_mode(o->list_name, NAMES_EMOJI);
+		only = &filter;
+		if (!filter.key[0] || !filter.key[1]) {
+			free(filter.key[0]);
+			free(filter.key[1]);
 			log_error("invalid label name (not UTF-8)");
 			return EXIT_DATAERR;
 		}
@@ -725,7 +740,8 @@ int output_list(const struct run *run)
 		if (failed) {
 			/* nothing was read: a count of zero would read like success */
 			inventory_finish(&inv);
-			free(only);
+			free(filter.key[0]);
+	free(filter.key[1]);
 			return 0;
 		}
 	}
@@ -764,7 +780,7 @@ int output_list(const struct run *run)
 					const struct label *l = &r->labels[k];
 					json_object *jl = json_object_new_object();
 
-					if (only && strcmp(l->key, only) != 0) {
+					if (only && strcmp(l->key, only_key(only, r)) != 0) {
 						json_object_put(jl);
 						continue;
 					}
@@ -808,7 +824,8 @@ int output_list(const struct run *run)
 	}
 	fflush(stdout);
 	inventory_finish(&inv);
-	free(only);
+	free(filter.key[0]);
+	free(filter.key[1]);
 	return 0;
 }
 

@@ -255,10 +255,70 @@ static void retire_notice(const struct want_label *w, const struct label *cur, s
 	op->retire_at = w->delete_after;
 }
 
-void plan_repo(const struct desired *want, const struct label *cur, size_t n_cur,
-	       const struct plan_opts *o, struct plan *out)
+/*
+ * A desired label's keys are plain (model.h). Where the forge matches names
+ * otherwise (emoji shortcodes), @want is copied with keys in its mode: a
+ * shallow copy, the names and aliases stay @want's. NULL where none is needed.
+ */
+static struct desired *rekeyed(const struct desired *want, unsigned mode)
+{
+	struct desired *d;
+
+	if (mode == NAMES_PLAIN)
+		return NULL;
+	d = xcalloc(1, sizeof(*d));
+	*d = *want;
+	d->labels = xcalloc(want->n_labels ? want->n_labels : 1, sizeof(*d->labels));
+	for (size_t i = 0; i < want->n_labels; i++) {
+		struct want_label *w = &d->labels[i];
+
+		*w = want->labels[i];
+		w->key = names_key_mode(w->name, mode);
+		w->alias_keys = xcalloc(w->n_aliases ? w->n_aliases : 1, sizeof(*w->alias_keys));
+		for (size_t a = 0; a < w->n_aliases; a++)
+			w->alias_keys[a] = names_key_mode(w->aliases[a], mode);
+	}
+	return d;
+}
+
+static void rekeyed_free(struct desired *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_labels; i++) {
+		for (size_t a = 0; a < d->labels[i].n_aliases; a++)
+			free(d->labels[i].alias_keys[a]);
+		free(d->labels[i].alias_keys);
+		free(d->labels[i].key);
+	}
+	free(d->labels);
+	free(d);
+}
+
+/* Two desired labels the forge reads as one name (":bug:" and its emoji):
+ * the earlier one is planned, this one is reported. */
+static bool same_as_earlier(const struct desired *want, size_t i, struct plan *out)
+{
+	const struct want_label *w = &want->labels[i];
+
+	for (size_t j = 0; j < i && w->key; j++) {
+		if (want->labels[j].key && strcmp(want->labels[j].key, w->key) == 0) {
+			notice(out, NULL, xasprintf("%s: the same label as %s on this forge (emoji "
+						    "shortcodes match their emoji); left to the first",
+						    w->name, want->labels[j].name));
+			return true;
+		}
+	}
+	return false;
+}
+
+/* plan_repo with @want's keys in the forge's mode; @own: they were rekeyed. */
+static void plan_keyed(const struct desired *want, bool own, const struct label *cur, size_t n_cur,
+		       const struct plan_opts *o, struct plan *out)
 {
 	for (size_t i = 0; i < want->n_labels; i++) {
+		if (own && same_as_earlier(want, i, out))
+			continue;
 		plan_one(&want->labels[i], cur, n_cur, o, out);
 		retire_notice(&want->labels[i], cur, n_cur, o, out);
 	}
@@ -285,6 +345,15 @@ void plan_repo(const struct desired *want, const struct label *cur, size_t n_cur
 		}
 		op->why = xstrdup("prune");
 	}
+}
+
+void plan_repo(const struct desired *want, const struct label *cur, size_t n_cur,
+	       const struct plan_opts *o, struct plan *out)
+{
+	struct desired *own = rekeyed(want, names_mode_for(o->caps));
+
+	plan_keyed(own ? own : want, own != NULL, cur, n_cur, o, out);
+	rekeyed_free(own);
 }
 
 void plan_restore(const struct label *before, const struct label *cur, uint64_t caps,

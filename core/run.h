@@ -79,6 +79,7 @@ struct repo_run {
 	uint32_t flags;            /* EPITHET_REPO_* */
 	char **topics;
 	bool read_only;            /* archived or disabled: read, never written */
+	unsigned names_mode;       /* names_mode_for() the forge: how labels[].key is made */
 	struct label *labels;
 	size_t n_labels;
 	size_t cap_labels;

@@ -44,9 +44,9 @@ static void want_label_of(const struct op *op, struct epithet_label *out)
  * create's outcome is unknown (the request may have been applied). */
 static bool create_landed(struct target_run *tr, struct repo_run *r, const struct op *op)
 {
-	struct repo_run probe = {0};
+	struct repo_run probe = {.names_mode = r->names_mode};
 	struct epithet_error err = {0};
-	char *key = names_key(op->name);
+	char *key = names_key_mode(op->name, r->names_mode);
 	bool found = false;
 
 	if (tr->plugin->forge->list_labels(tr->session, r->owner, r->name, collect_label, &probe,
@@ -67,10 +67,10 @@ static bool create_landed(struct target_run *tr, struct repo_run *r, const struc
  * (the old name is gone), so look before repeating. */
 static bool update_landed(struct target_run *tr, struct repo_run *r, const struct op *op)
 {
-	struct repo_run probe = {0};
+	struct repo_run probe = {.names_mode = r->names_mode};
 	struct epithet_error err = {0};
 	const char *name = (op->fields & EPITHET_FIELD_NAME) && op->name ? op->name : op->cur->name;
-	char *key = names_key(name);
+	char *key = names_key_mode(name, r->names_mode);
 	bool found = false;
 
 	if (tr->plugin->forge->list_labels(tr->session, r->owner, r->name, collect_label, &probe,

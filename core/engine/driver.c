@@ -15,6 +15,7 @@
 
 #include "labelsfile.h"
 #include "log.h"
+#include "names.h"
 #include "output.h"
 #include "repopath.h"
 #include "status.h"
@@ -56,7 +57,7 @@ static void build_copy_desired(const struct repo_run *src, struct desired *d)
 			continue;
 		w = &d->labels[d->n_labels++];
 		w->name = xstrdup(l->name);
-		w->key = xstrdup(l->key);
+		w->key = names_key(l->name);  /* a desired label's key is plain (model.h) */
 		w->color = xstrdup(l->color);
 		w->has_description = true;
 		w->description = xstrdup(l->description ? l->description : "");

@@ -80,6 +80,9 @@ void read_one(struct target_run *tr, struct repo_run *r);
 void read_labels(struct target_run *tr, int jobs);
 
 /* select.c: the repos a target names. */
+/* How the target's forge matches names (names_mode_for its capabilities):
+ * the labels read from it are keyed so (repo_run.names_mode). */
+unsigned target_names_mode(const struct target_run *tr);
 void add_repo(struct target_run *tr, size_t *cap, const char *owner, const char *name,
 	      uint32_t flags, const char *const *topics, size_t n_topics);
 void target_fail(struct target_run *tr, int code, const char *what, const struct epithet_error *err);

@@ -42,6 +42,7 @@ void add_owner_labels(struct target_run *tr)
 	    !(tr->plugin->forge->capabilities & EPITHET_CAP_ORG_LABELS))
 		return;
 	owner.owner = tr->owner;
+	owner.names_mode = target_names_mode(tr);
 	read_one(tr, &owner);
 	if (owner.read_code) {
 		log_warn("%s: cannot read the owner-level labels: %s", tr->owner, owner.read_error);
@@ -113,7 +114,7 @@ void check_owner_duplicates(struct target_run *tr, int jobs)
 
 		if (!(op->kind == OP_CREATE || op->kind == OP_RENAME) || !op->name)
 			continue;
-		key = names_key(op->name);
+		key = names_key_mode(op->name, target_names_mode(tr));
 		for (size_t j = 0; j < scan.n_repos && key; j++) {
 			const struct repo_run *r = &scan.repos[j];
 			bool has = false;

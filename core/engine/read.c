@@ -18,7 +18,7 @@
 
 /* Names, colours, descriptions and keys repeat across an org's repos: they
  * are pooled (strpool.h), one copy each; label_finish frees the rest. */
-static void label_copy(struct label *d, const struct epithet_label *l)
+static void label_copy(struct label *d, const struct epithet_label *l, unsigned names_mode)
 {
 	char *color, *key;
 
@@ -33,7 +33,7 @@ static void label_copy(struct label *d, const struct epithet_label *l)
 	}
 	d->description = (char *)strpool_intern(l->description);
 	d->id = xstrdup(l->id);
-	key = names_key(d->name);
+	key = names_key_mode(d->name, names_mode);
 	d->key = (char *)strpool_intern(key ? key : d->name);
 	free(key);
 	d->flags = l->flags;
@@ -61,7 +61,7 @@ int collect_label(const struct epithet_label *l, void *payload)
 	if (!l || l->struct_size < LABEL_V1_SIZE || !l->name)
 		return EPITHET_EPROTOCOL;
 	grow(&r->labels, &r->cap_labels, r->n_labels + 1, sizeof(*r->labels));
-	label_copy(&r->labels[r->n_labels++], l);
+	label_copy(&r->labels[r->n_labels++], l, r->names_mode);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "repopath.h"
 #include "util.h"
 
@@ -59,6 +60,11 @@ static bool wanted_repo(const struct target *t, const struct epithet_repo *repo,
 	return ok;
 }
 
+unsigned target_names_mode(const struct target_run *tr)
+{
+	return names_mode_for(tr->plugin ? tr->plugin->forge->capabilities : 0);
+}
+
 void add_repo(struct target_run *tr, size_t *cap, const char *owner, const char *name,
 	      uint32_t flags, const char *const *topics, size_t n_topics)
 {
@@ -72,6 +78,7 @@ void add_repo(struct target_run *tr, size_t *cap, const char *owner, const char 
 	r->full = name ? xasprintf("%s/%s", owner, name) : xasprintf("%s (owner labels)", owner);
 	r->flags = flags;
 	r->read_only = flags & (EPITHET_REPO_ARCHIVED | EPITHET_REPO_DISABLED);
+	r->names_mode = target_names_mode(tr);
 	for (size_t i = 0; i < n_topics; i++)
 		if (topics[i])
 			strv_push(&r->topics, topics[i]);

@@ -65,12 +65,17 @@ static struct repo_run *undo_repo(struct target_run *tr, const struct journal_en
 	return &tr->repos[tr->n_repos - 1];
 }
 
-static const struct label *find_label(const struct repo_run *r, const char *key)
+/* The label of @r named @name (matched as the forge matches names), or NULL. */
+static const struct label *find_label(const struct repo_run *r, const char *name)
 {
-	for (size_t i = 0; key && i < r->n_labels; i++)
+	char *key = name ? names_key_mode(name, r->names_mode) : NULL;
+	const struct label *l = NULL;
+
+	for (size_t i = 0; key && i < r->n_labels && !l; i++)
 		if (strcmp(r->labels[i].key, key) == 0)
-			return &r->labels[i];
-	return NULL;
+			l = &r->labels[i];
+	free(key);
+	return l;
 }
 
 /* The undo op of one journal entry, planned against the repo as it is now. */
@@ -81,29 +86,26 @@ static void undo_entry(struct target_run *tr, struct repo_run *r, const struct j
 	const struct label *now;
 	size_t before_n = r->plan.n;
 	char *why = xasprintf("undo %s", op);
+	/* the journal keeps plain keys; this forge may match names otherwise */
+	struct label before = e->before;
 
+	before.key = before.name ? names_key_mode(before.name, r->names_mode) : NULL;
 	if (strcmp(op, "create") == 0) {
-		char *key = names_key(e->after.name ? e->after.name : "");
-
-		plan_restore(NULL, find_label(r, key), caps, why, &r->plan);
-		free(key);
+		plan_restore(NULL, find_label(r, e->after.name), caps, why, &r->plan);
 	} else if (strcmp(op, "delete") == 0 || strcmp(op, "merge") == 0) {
-		plan_restore(&e->before, find_label(r, e->before.key), caps, why, &r->plan);
+		plan_restore(&before, find_label(r, before.name), caps, why, &r->plan);
 	} else {
 		/* update, rename, archive: the label now carries the new name
 		 * when the name was changed. */
 		now = NULL;
-		if (e->after_fields & EPITHET_FIELD_NAME) {
-			char *key = names_key(e->after.name ? e->after.name : "");
-
-			now = find_label(r, key);
-			free(key);
-		}
+		if (e->after_fields & EPITHET_FIELD_NAME)
+			now = find_label(r, e->after.name);
 		if (!now)
-			now = find_label(r, e->before.key);
+			now = find_label(r, before.name);
 		if (now)
-			plan_restore(&e->before, now, caps, why, &r->plan);
+			plan_restore(&before, now, caps, why, &r->plan);
 	}
+	free(before.key);
 	free(why);
 	/* Deleted and merged labels go back on the issues that carried them. */
 	r->ops = xrealloc(r->ops, (r->plan.n ? r->plan.n : 1) * sizeof(*r->ops));

@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "epithet/forge.h"
+#include "gemoji.h"
 #include "names.h"
 
 /* The key of @a and of @b are the same string. */
@@ -191,6 +193,89 @@ static void test_desc_equal(void **state)
 	assert_false(names_desc_equal("Bug", "bug"));
 }
 
+/* The keys of @a and @b in @mode: equal or not, as @same says. */
+static void assert_mode_keys(const char *a, const char *b, unsigned mode, bool same)
+{
+	char *ka = names_key_mode(a, mode), *kb = names_key_mode(b, mode);
+
+	assert_non_null(ka);
+	assert_non_null(kb);
+	if (same)
+		assert_string_equal(ka, kb);
+	else
+		assert_string_not_equal(ka, kb);
+	free(ka);
+	free(kb);
+}
+
+static void test_emoji_shortcodes_match(void **state)
+{
+	(void)state;
+	/* U+1F41B BUG */
+	assert_mode_keys(":bug: crash", "\xF0\x9F\x90\x9B crash", NAMES_EMOJI, true);
+	assert_mode_keys(":BUG: Crash", "\xF0\x9F\x90\x9B crash", NAMES_EMOJI, true);
+	/* aliases of one emoji: :+1: and :thumbsup: are both U+1F44D */
+	assert_mode_keys(":+1: approved", ":thumbsup: approved", NAMES_EMOJI, true);
+	/* U+2764 with and without U+FE0F, and :heart: */
+	assert_mode_keys(":heart:", "\xE2\x9D\xA4", NAMES_EMOJI, true);
+	assert_mode_keys(":heart:", "\xE2\x9D\xA4\xEF\xB8\x8F", NAMES_EMOJI, true);
+	/* two in a row, and one inside text */
+	assert_mode_keys(":bug::fire:", "\xF0\x9F\x90\x9B\xF0\x9F\x94\xA5", NAMES_EMOJI, true);
+	assert_mode_keys("a:bug:b", "a\xF0\x9F\x90\x9B" "b", NAMES_EMOJI, true);
+	/* a stray colon before a code */
+	assert_mode_keys("::bug:", ":\xF0\x9F\x90\x9B", NAMES_EMOJI, true);
+	/* the plain key of a name without shortcodes is kept */
+	assert_mode_keys("area/ui", "Area/UI", NAMES_EMOJI, true);
+}
+
+static void test_emoji_not_matched(void **state)
+{
+	(void)state;
+	/* plain mode (forges that show names as written) keeps emoji exact */
+	assert_mode_keys(":bug: crash", "\xF0\x9F\x90\x9B crash", NAMES_PLAIN, false);
+	assert_false(names_equal(":bug: crash", "\xF0\x9F\x90\x9B crash"));
+	/* unknown codes and unclosed colons stay text */
+	assert_mode_keys(":nosuchcode: x", "x", NAMES_EMOJI, false);
+	assert_mode_keys("time: 10:30", "time: 10:30", NAMES_EMOJI, true);
+	assert_mode_keys(":bug crash", "\xF0\x9F\x90\x9B crash", NAMES_EMOJI, false);
+	assert_mode_keys(":bug: crash", ":beetle: crash", NAMES_EMOJI, false);
+	{
+		char *k = names_key_mode("status: 10:30 :nosuch:", NAMES_EMOJI);
+
+		assert_string_equal(k, "status: 10:30 :nosuch:");
+		free(k);
+	}
+	assert_null(names_key_mode("\xff:bug:", NAMES_EMOJI));
+}
+
+static void test_emoji_mode_for(void **state)
+{
+	(void)state;
+	assert_int_equal(names_mode_for(EPITHET_CAP_EMOJI_SHORTCODES | EPITHET_CAP_RENAME),
+			 NAMES_EMOJI);
+	assert_int_equal(names_mode_for(EPITHET_CAP_RENAME), NAMES_PLAIN);
+}
+
+/* The generated table: sorted for bsearch, every code found, both ends. */
+static void test_emoji_table(void **state)
+{
+	(void)state;
+	assert_true(gemoji_count > 1500);
+	for (size_t i = 1; i < gemoji_count; i++)
+		assert_true(strcmp(gemoji_table[i - 1].code, gemoji_table[i].code) < 0);
+	for (size_t i = 0; i < gemoji_count; i++) {
+		const char *c = gemoji_table[i].code;
+
+		assert_ptr_equal(names_shortcode(c, strlen(c)), gemoji_table[i].emoji);
+	}
+	assert_string_equal(names_shortcode("bug", 3), "\xF0\x9F\x90\x9B");
+	/* a prefix of a code is not the code */
+	assert_null(names_shortcode("bu", 2));
+	assert_null(names_shortcode("bugs", 4));
+	assert_null(names_shortcode("", 0));
+	assert_string_equal(names_shortcode("bug: x", 3), "\xF0\x9F\x90\x9B");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +287,10 @@ int main(void)
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_color),
 		cmocka_unit_test(test_desc_equal),
+		cmocka_unit_test(test_emoji_shortcodes_match),
+		cmocka_unit_test(test_emoji_not_matched),
+		cmocka_unit_test(test_emoji_mode_for),
+		cmocka_unit_test(test_emoji_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

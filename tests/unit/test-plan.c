@@ -479,6 +479,68 @@ static void test_restore_is_idempotent(void **state)
 	assert_int_equal(f->plan.n, 0);
 }
 
+#define BUG "\xF0\x9F\x90\x9B" /* U+1F41B */
+
+/* The forge's labels keyed as the engine keys them for an emoji forge. */
+static void emoji_forge(struct fixture *f)
+{
+	f->opts.caps |= EPITHET_CAP_EMOJI_SHORTCODES;
+	for (size_t i = 0; i < f->n_cur; i++) {
+		free(f->cur[i].key);
+		f->cur[i].key = names_key_mode(f->cur[i].name, NAMES_EMOJI);
+	}
+}
+
+static void test_emoji_shortcode_is_the_same_label(void **state)
+{
+	struct fixture *f = *state;
+
+	have(f, ":bug: crash", "d73a4a", NULL);
+	have(f, "area/:fire:", "ededed", NULL);
+	want(f, BUG " crash", "d73a4a", NULL);
+	want(f, "area/:fire:", "ededed", NULL);
+	alias(want(f, "docs", "0075ca", NULL), ":memo: docs");
+	have(f, "\xF0\x9F\x93\x9D docs", "0075ca", NULL); /* U+1F4DD */
+	emoji_forge(f);
+	f->opts.prune = true;
+	run(f);
+	/* no create, no prune: the file's spelling is written, like a case fix */
+	assert_int_equal(f->plan.n, 2);
+	assert_int_equal(f->plan.ops[0].kind, OP_UPDATE);
+	assert_ptr_equal(f->plan.ops[0].cur, &f->cur[0]);
+	assert_int_equal(f->plan.ops[0].fields, EPITHET_FIELD_NAME);
+	assert_string_equal(f->plan.ops[0].name, BUG " crash");
+	/* the alias, spelled with its shortcode, is renamed into docs */
+	assert_int_equal(f->plan.ops[1].kind, OP_RENAME);
+	assert_ptr_equal(f->plan.ops[1].cur, &f->cur[2]);
+}
+
+static void test_emoji_exact_without_the_capability(void **state)
+{
+	struct fixture *f = *state;
+
+	have(f, ":bug: crash", "d73a4a", NULL);
+	want(f, BUG " crash", "d73a4a", NULL);
+	run(f);
+	assert_int_equal(f->plan.n, 1);
+	assert_int_equal(f->plan.ops[0].kind, OP_CREATE);
+}
+
+static void test_emoji_two_spellings_in_the_file(void **state)
+{
+	struct fixture *f = *state;
+
+	want(f, ":bug: crash", "d73a4a", NULL);
+	want(f, BUG " Crash", "ff0000", NULL);
+	emoji_forge(f);
+	run(f);
+	assert_int_equal(f->plan.n, 2);
+	assert_int_equal(f->plan.ops[0].kind, OP_CREATE);
+	assert_string_equal(f->plan.ops[0].name, ":bug: crash");
+	assert_int_equal(f->plan.ops[1].kind, OP_NOTICE);
+	assert_non_null(strstr(f->plan.ops[1].why, "the same label as :bug: crash"));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -507,6 +569,9 @@ int main(void)
 		T(test_inherited_label_names_its_holder),
 		T(test_restore_for_undo),
 		T(test_restore_is_idempotent),
+		T(test_emoji_shortcode_is_the_same_label),
+		T(test_emoji_exact_without_the_capability),
+		T(test_emoji_two_spellings_in_the_file),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
