@@ -179,7 +179,8 @@ static const char global_help[] =
 	"      --app-id ID         authenticate as this App (forges that have Apps), with\n"
 	"      --app-key FILE      the App's PEM private key (PKCS#1 or PKCS#8)\n"
 	"      --cacert FILE       extra CA bundle for self-hosted forges\n"
-	"      --output FORMAT     human (default) or json\n"
+	"      --output FORMAT     human (default), json, or markdown (plan and outcome as\n"
+	"                          Markdown, for CI summaries and pull-request comments)\n"
 	"      --color WHEN        auto (default), always, never; NO_COLOR means never\n"
 	"  -v, --verbose           log each HTTP request (never the token)\n"
 	"  -q, --quiet             only errors\n"
@@ -349,12 +350,10 @@ static int apply_opt(struct cli *c, const struct optdef *d, const char *spelled,
 		return rc;
 	}
 	case O_OUTPUT:
-		if (strcmp(v, "json") == 0)
-			ro->json = true;
-		else if (strcmp(v, "human") == 0)
-			ro->json = false;
-		else
-			return bad_value(spelled, v, "expected human or json");
+		ro->json = strcmp(v, "json") == 0;
+		ro->markdown = strcmp(v, "markdown") == 0;
+		if (!ro->json && !ro->markdown && strcmp(v, "human") != 0)
+			return bad_value(spelled, v, "expected human, json or markdown");
 		break;
 	case O_COLOR_WHEN:
 		if (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never"))
@@ -829,6 +828,13 @@ int cli_main(int argc, char **argv)
 	}
 	c.ro.cmd = c.cmd->cmd;
 	c.ro.cmd_name = c.cmd->name;
+	if (c.ro.markdown && (c.ro.cmd == CMD_LIST || c.ro.cmd == CMD_EXPORT ||
+			      c.ro.cmd == CMD_PLUGINS)) {
+		log_error("--output markdown is for the commands that plan or apply (sync, plan, "
+			  "ensure, delete, rename, copy, undo); %s prints human or json", c.ro.cmd_name);
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (c.ro.cmd == CMD_LIST && c.n_args)
 		c.ro.list_name = c.args[0];
 	if (c.ro.cmd == CMD_UNDO && c.n_args)

@@ -55,7 +55,7 @@ static const char *reset(const struct run_options *o)
 
 /* Issues and PRs carrying the label an op acts on: from the listed items
  * when the forge can list them, else from the label's own counts. */
-static void usage_counts(const struct op *op, const struct op_run *orun, long long *issues,
+void output_usage_counts(const struct op *op, const struct op_run *orun, long long *issues,
 			 long long *pulls)
 {
 	*issues = *pulls = -1;
@@ -76,7 +76,7 @@ static void print_usage(FILE *f, const struct op *op, const struct op_run *orun)
 {
 	long long is, pr;
 
-	usage_counts(op, orun, &is, &pr);
+	output_usage_counts(op, orun, &is, &pr);
 	if (is < 0 && pr < 0)
 		fprintf(f, " (usage unknown)");
 	else
@@ -160,7 +160,7 @@ static void print_sets(FILE *f, const struct repo_run *r)
 		fputc(']', f);
 }
 
-static const char *target_label(const struct target_run *tr)
+const char *output_target_label(const struct target_run *tr)
 {
 	return tr->plugin ? tr->plugin->forge->name : tr->t->forge;
 }
@@ -176,7 +176,7 @@ static void target_heading(const struct run *run, const struct target_run *tr, b
 	if (*shown || run->n_targets < 2)
 		return;
 	*shown = true;
-	printf("%s== %s%s%s", run->opt->color ? "\x1b[1m" : "", display(target_label(tr)),
+	printf("%s== %s%s%s", run->opt->color ? "\x1b[1m" : "", display(output_target_label(tr)),
 	       tr->owner ? " " : "", tr->owner ? display(tr->owner) : "");
 	if (where)
 		printf(" (%s)", display(where));
@@ -196,7 +196,7 @@ static void print_estimates(const struct run *run)
 		duration_text(tr->estimate.ms, text, sizeof(text));
 		printf("%zu write%s%s%s: about %s at %s's pace.\n", tr->estimate.writes,
 		       tr->estimate.writes == 1 ? "" : "s", run->n_targets > 1 && tr->owner ? " to " : "",
-		       run->n_targets > 1 && tr->owner ? display(tr->owner) : "", text, target_label(tr));
+		       run->n_targets > 1 && tr->owner ? display(tr->owner) : "", text, output_target_label(tr));
 	}
 }
 
@@ -205,14 +205,14 @@ void output_plan(const struct run *run)
 	const struct run_options *o = run->opt;
 	size_t changed = 0, repos = 0, by[OP_NOTICE + 1] = {0}, failed_targets = 0;
 
-	if (o->json || log_verbosity() < 0)
+	if (o->json || o->markdown || log_verbosity() < 0)
 		return;
 	for (size_t i = 0; i < run->n_targets; i++) {
 		const struct target_run *tr = &run->targets[i];
 		bool headed = false;
 
 		if (tr->code) {
-			log_error("%s%s%s: %s", target_label(tr), tr->owner ? " " : "",
+			log_error("%s%s%s: %s", output_target_label(tr), tr->owner ? " " : "",
 				  tr->owner ? tr->owner : "", tr->error);
 			failed_targets++;
 			continue;
@@ -318,7 +318,7 @@ static json_object *json_op(const struct op *op, const struct op_run *orun)
 
 			when_format(op->retire_at, when, sizeof(when));
 			json_object_object_add(j, "retires", jstr(when));
-			usage_counts(op, orun, &is, &pr);
+			output_usage_counts(op, orun, &is, &pr);
 			json_object_object_add(j, "issues", is < 0 ? NULL : json_object_new_int64(is));
 			json_object_object_add(j, "pulls", pr < 0 ? NULL : json_object_new_int64(pr));
 		}
@@ -352,7 +352,7 @@ static json_object *json_op(const struct op *op, const struct op_run *orun)
 	}
 	json_object_object_add(j, "destructive", json_object_new_boolean(op->destructive));
 	if (op->destructive) {
-		usage_counts(op, orun, &is, &pr);
+		output_usage_counts(op, orun, &is, &pr);
 		json_object_object_add(j, "issues", is < 0 ? NULL : json_object_new_int64(is));
 		json_object_object_add(j, "pulls", pr < 0 ? NULL : json_object_new_int64(pr));
 		if (orun && orun->items.known) {
@@ -411,7 +411,7 @@ static json_object *json_target_head(const struct target_run *tr)
 {
 	json_object *jt = json_object_new_object();
 
-	json_object_object_add(jt, "forge", jstr(target_label(tr)));
+	json_object_object_add(jt, "forge", jstr(output_target_label(tr)));
 	json_object_object_add(jt, "url", jstr(tr->t->api_url ? tr->t->api_url : tr->t->url));
 	json_object_object_add(jt, "owner", jstr(tr->owner));
 	json_object_object_add(jt, "error", jstr(tr->error));
@@ -485,6 +485,10 @@ void output_result(const struct run *run)
 
 	if (run->opt->json) {
 		result_json(run);
+		return;
+	}
+	if (run->opt->markdown) {
+		output_markdown(run);
 		return;
 	}
 	for (size_t i = 0; i < run->n_targets; i++) {
@@ -671,13 +675,13 @@ static bool drift(const struct seen *s)
 	return s->n_colors > 1 || s->n_descs > 1 || s->n_names > 1;
 }
 
-static void report_target_errors(const struct run *run)
+void output_report_errors(const struct run *run)
 {
 	for (size_t i = 0; i < run->n_targets; i++) {
 		const struct target_run *tr = &run->targets[i];
 
 		if (tr->code)
-			log_error("%s%s%s: %s", target_label(tr), tr->owner ? " " : "",
+			log_error("%s%s%s: %s", output_target_label(tr), tr->owner ? " " : "",
 				  tr->owner ? tr->owner : "", tr->error);
 		for (size_t j = 0; j < tr->n_repos; j++)
 			if (tr->repos[j].read_code)
@@ -719,7 +723,7 @@ int output_list(const struct run *run)
 	struct only filter = {{NULL, NULL}}, *only = NULL;
 	struct inventory inv;
 
-	report_target_errors(run);
+	output_report_errors(run);
 	if (o->list_name) {
 		filter.key[0] = names_key_mode(o->list_name, NAMES_PLAIN);
 		filter.key[1] = names_key_mode(o->list_name, NAMES_EMOJI);
@@ -839,7 +843,7 @@ int output_export(const struct run *run)
 	FILE *f = stdout;
 	int rc = 0;
 
-	report_target_errors(run);
+	output_report_errors(run);
 	inventory_build(run, NULL, &inv);
 	d.labels = xcalloc(inv.n ? inv.n : 1, sizeof(*d.labels));
 	counts = xcalloc(inv.n ? inv.n : 1, sizeof(*counts));

@@ -23,4 +23,16 @@ int output_list(const struct run *run);
 int output_export(const struct run *run);
 int output_plugins(const struct run_options *o, const struct plugin_entry *v, size_t n);
 
+/* --output markdown (output-markdown.c): the plan and the outcome as one
+ * Markdown document (GFM); output_result calls it. */
+void output_markdown(const struct run *run);
+
+/* Shared by the output files. */
+const char *output_target_label(const struct target_run *tr);
+/* Issues and PRs carrying the label @op acts on (-1: unknown). */
+void output_usage_counts(const struct op *op, const struct op_run *orun, long long *issues,
+			 long long *pulls);
+/* Log (stderr) every target and repo that could not be read. */
+void output_report_errors(const struct run *run);
+
 #endif

@@ -39,6 +39,7 @@ struct run_options {
 	bool prune_archive;
 	int jobs;                  /* 0 = the forge's default */
 	bool json;                 /* --output json */
+	bool markdown;             /* --output markdown (commands that plan or apply) */
 	bool color;                /* colour and swatches in human output */
 	bool truecolor;            /* the terminal shows 24-bit colour */
 	const char *config_path;   /* -c, or the default file found */
