@@ -20,6 +20,7 @@
 #include "appcreds.h"
 #include "bases.h"
 #include "config.h"
+#include "docs.h"
 #include "engine.h"
 #include "hostsvc.h"
 #include "labelsfile.h"
@@ -34,7 +35,7 @@ enum opt_id {
 	O_COLOR_WHEN, O_VERBOSE, O_QUIET, O_VERSION, O_HELP, O_TOKEN_FILE, O_CACERT, O_ORG_LABELS,
 	O_APP_ID, O_APP_KEY,
 	/* command options */
-	C_COLOR, C_DESCRIPTION, C_PRUNE, C_FROM, C_OUT,
+	C_COLOR, C_DESCRIPTION, C_PRUNE, C_FROM, C_OUT, C_FORMAT,
 };
 
 struct optdef {
@@ -87,6 +88,11 @@ static const struct optdef sync_opts[] = {
 static const struct optdef export_opts[] = {
 	{C_FROM, "from", 0, 1},
 	{C_OUT, "out", 0, 1},
+	{0, NULL, 0, 0},
+};
+static const struct optdef docs_opts[] = {
+	{C_OUT, "out", 0, 1},
+	{C_FORMAT, "format", 0, 1},
 	{0, NULL, 0, 0},
 };
 static const struct optdef no_opts[] = {
@@ -148,6 +154,12 @@ static const struct cmddef commands[] = {
 	 "Revert the last applied run, or the one whose journal file is named:\n"
 	 "recreate deleted labels and put them back on their issues, rename back,\n"
 	 "restore colours and descriptions. Undoing twice changes nothing the second time."},
+	{"docs", CMD_DOCS, docs_opts, 0, 0, "docs [-c FILE] [--out FILE] [--format markdown|html]",
+	 "Render the labels file's policy for humans: every label with its colour,\n"
+	 "description, aliases, where it applies and whether it is removed. Markdown\n"
+	 "to stdout by default; --format html writes one self-contained page (inline\n"
+	 "style, real colour swatches, no external resource); --out FILE writes to FILE.\n"
+	 "Reads only the labels file: no request is sent."},
 	{"plugins", CMD_PLUGINS, no_opts, 0, 0, "plugins",
 	 "List the forge plugins found on the search path, their ABI version,\n"
 	 "capabilities and the file each came from."},
@@ -406,6 +418,11 @@ static int apply_opt(struct cli *c, const struct optdef *d, const char *spelled,
 	case C_OUT:
 		ro->export_out = v;
 		break;
+	case C_FORMAT:
+		ro->docs_html = strcmp(v, "html") == 0;
+		if (!ro->docs_html && strcmp(v, "markdown") != 0)
+			return bad_value(spelled, v, "expected markdown or html");
+		break;
 	}
 	return 0;
 }
@@ -648,6 +665,27 @@ static int load_app_global(struct cli *c)
 	return rc;
 }
 
+/* docs: the file sync would read (its bases too), rendered; no target. */
+static int run_docs(struct cli *c)
+{
+	struct desired d = {0};
+	int rc;
+
+	if (!c->ro.config_path)
+		c->ro.config_path = default_config();
+	if (!c->ro.config_path) {
+		log_error("no labels file: give -c FILE, or create labels.yml");
+		return EXIT_USAGE;
+	}
+	rc = load_app_global(c);
+	if (!rc)
+		rc = load_file(c, &d);
+	if (!rc)
+		rc = docs_main(&c->ro, &d);
+	desired_finish(&d);
+	return rc;
+}
+
 static int run_command(struct cli *c)
 {
 	struct desired d = {0}, cmd = {0};
@@ -829,9 +867,10 @@ int cli_main(int argc, char **argv)
 	c.ro.cmd = c.cmd->cmd;
 	c.ro.cmd_name = c.cmd->name;
 	if (c.ro.markdown && (c.ro.cmd == CMD_LIST || c.ro.cmd == CMD_EXPORT ||
-			      c.ro.cmd == CMD_PLUGINS)) {
+			      c.ro.cmd == CMD_PLUGINS || c.ro.cmd == CMD_DOCS)) {
 		log_error("--output markdown is for the commands that plan or apply (sync, plan, "
-			  "ensure, delete, rename, copy, undo); %s prints human or json", c.ro.cmd_name);
+			  "ensure, delete, rename, copy, undo); %s %s", c.ro.cmd_name,
+			  c.ro.cmd == CMD_DOCS ? "takes --format markdown|html" : "prints human or json");
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -847,6 +886,9 @@ int cli_main(int argc, char **argv)
 	switch (c.ro.cmd) {
 	case CMD_PLUGINS:
 		rc = engine_plugins(&c.ro);
+		break;
+	case CMD_DOCS:
+		rc = run_docs(&c);
 		break;
 	case CMD_UNDO:
 		rc = load_app_global(&c);

@@ -27,6 +27,7 @@ enum command {
 	CMD_COPY,
 	CMD_UNDO,
 	CMD_PLUGINS,
+	CMD_DOCS,
 	CMD_HELP,
 };
 
@@ -45,7 +46,8 @@ struct run_options {
 	const char *config_path;   /* -c, or the default file found */
 	const char *list_name;     /* list NAME */
 	const char *export_from;   /* export --from OWNER/REPO */
-	const char *export_out;    /* export --out FILE */
+	const char *export_out;    /* export --out FILE, docs --out FILE */
+	bool docs_html;            /* docs --format html */
 	const char *copy_from;     /* copy OWNER/REPO */
 	const char *undo_journal;  /* undo JOURNAL */
 	struct hostsvc_options host;
