@@ -141,7 +141,7 @@ class TestBadFlags(BadInputCase):
 
     def test_other_bad_values(self):
         """SPEC 2: other invalid values are exit 65 before any request."""
-        self.refused(65, "--output", "xml", "list", err=r"expected human or json")
+        self.refused(65, "--output", "xml", "list", err=r"expected human, json or markdown")
         self.refused(65, "--write-interval", "-1", "list", err=r"seconds")
         self.refused(65, "--max-wait", "soon", "list", err=r"seconds")
         self.refused(65, "--color=sometimes", "list", err=r"auto, always or never")
