@@ -10,6 +10,7 @@
 #define EPITHET_CORE_OUTPUT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "loader.h"
 #include "run.h"
@@ -18,7 +19,7 @@ void output_plan(const struct run *run);
 void output_progress(const struct run *run, const struct target_run *tr, const struct repo_run *r,
 		     const struct op *op, const struct op_run *orun);
 void output_result(const struct run *run);
-/* list and export; return 0 or an exit status. */
+/* list and export (output-list.c); return 0 or an exit status. */
 int output_list(const struct run *run);
 int output_export(const struct run *run);
 int output_plugins(const struct run_options *o, const struct plugin_entry *v, size_t n);
@@ -28,6 +29,10 @@ int output_plugins(const struct run_options *o, const struct plugin_entry *v, si
 void output_markdown(const struct run *run);
 
 /* Shared by the output files. */
+void output_swatch(const struct run_options *o, FILE *f, const char *color);
+struct json_object;
+struct json_object *output_jstr(const char *s);     /* NULL stays NULL */
+void output_print_json(struct json_object *doc);    /* prints and frees */
 const char *output_target_label(const struct target_run *tr);
 /* Issues and PRs carrying the label @op acts on (-1: unknown). */
 void output_usage_counts(const struct op *op, const struct op_run *orun, long long *issues,
