@@ -6,9 +6,10 @@
  * resource). Reads nothing but the loaded policy: no forge is asked.
  *
  * The page has one row per label: name, colour, description, aliases, where
- * it applies (the repos that carry it) and its status (kept, or removed by
- * `delete: true`). docs_collect() is the one place that decides the rows,
- * so policy features (sets, retirement) add their facts there.
+ * it applies (every repo, or the sets that carry it) and its status (synced,
+ * retiring on a date, or removed). A label given alike at top level and in
+ * sets is one row; given differently, one row per definition. The sets
+ * themselves (what they select) follow the table.
  */
 #include "docs.h"
 
@@ -17,17 +18,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "status.h"
 #include "config.h"
 #include "log.h"
+#include "names.h"
+#include "status.h"
 #include "util.h"
+#include "when.h"
 
 /* One row: a label of the policy and what the page says about it. */
 struct doc_row {
 	const struct want_label *w;
-	char *applies;           /* "every repo" or the sets that carry it */
-	char *status;            /* "synced", "deleted everywhere (delete: true)" */
+	char **sets;             /* the sets that carry it (names borrowed), NULL-terminated */
+	size_t n_sets;
+	char *status;            /* "synced", "retires on DATE", "deleted everywhere ..." */
+	bool everywhere;         /* a top-level label: every selected repo has it */
 };
 
 struct doc {
@@ -39,29 +45,87 @@ struct doc {
 	size_t removed;
 };
 
-static void add_row(struct doc *doc, const struct want_label *w, const char *applies)
+static bool same_text(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* @a and @b say the same of one label (names matched), field for field. */
+static bool same_definition(const struct want_label *a, const struct want_label *b)
+{
+	if (!names_equal(a->name, b->name) || !same_text(a->color, b->color) ||
+	    a->has_description != b->has_description ||
+	    !same_text(a->description, b->description) || a->remove != b->remove ||
+	    a->exclusive != b->exclusive || a->has_delete_after != b->has_delete_after ||
+	    (a->has_delete_after && a->delete_after != b->delete_after) ||
+	    a->n_aliases != b->n_aliases)
+		return false;
+	for (size_t i = 0; i < a->n_aliases; i++)
+		if (!names_equal(a->aliases[i], b->aliases[i]))
+			return false;
+	return true;
+}
+
+static char *status_of(const struct want_label *w)
+{
+	char when[32];
+
+	if (w->remove)
+		return xstrdup("deleted everywhere (delete: true)");
+	if (!w->has_delete_after)
+		return xstrdup("synced");
+	when_format(w->delete_after, when, sizeof(when));
+	if ((int64_t)time(NULL) >= w->delete_after)
+		return xasprintf("retired on %s: deleted everywhere", when);
+	return xasprintf("retires on %s (then deleted)", when);
+}
+
+static void add_set(struct doc_row *r, const char *set)
+{
+	r->sets = xrealloc(r->sets, (r->n_sets + 2) * sizeof(*r->sets));
+	r->sets[r->n_sets++] = (char *)set;
+	r->sets[r->n_sets] = NULL;
+}
+
+/* A row for @w, or @w's set added to the row of an alike label. */
+static void add_row(struct doc *doc, const struct want_label *w, const char *set)
 {
 	struct doc_row *r;
 
+	for (size_t i = 0; i < doc->n && set; i++) {
+		r = &doc->rows[i];
+		if (!same_definition(r->w, w))
+			continue;
+		if (!r->everywhere)
+			add_set(r, set);
+		return;
+	}
 	grow(&doc->rows, &doc->cap, doc->n + 1, sizeof(*doc->rows));
 	r = &doc->rows[doc->n++];
+	memset(r, 0, sizeof(*r));
 	r->w = w;
-	r->applies = xstrdup(applies);
-	r->status = xstrdup(w->remove ? "deleted everywhere (delete: true)" : "synced");
+	r->everywhere = !set;
+	if (set)
+		add_set(r, set);
+	r->status = status_of(w);
 	doc->removed += w->remove;
 }
 
-/* The rows, in file order: the labels every selected repo gets. */
+/* The rows, in file order: the labels every selected repo gets, then those
+ * of each set. */
 static void docs_collect(struct doc *doc)
 {
 	for (size_t i = 0; i < doc->d->n_labels; i++)
-		add_row(doc, &doc->d->labels[i], "every repo");
+		add_row(doc, &doc->d->labels[i], NULL);
+	for (size_t s = 0; s < doc->d->n_sets; s++)
+		for (size_t i = 0; i < doc->d->sets[s].n_labels; i++)
+			add_row(doc, &doc->d->sets[s].labels[i], doc->d->sets[s].name);
 }
 
 static void doc_finish(struct doc *doc)
 {
 	for (size_t i = 0; i < doc->n; i++) {
-		free(doc->rows[i].applies);
+		free(doc->rows[i].sets);
 		free(doc->rows[i].status);
 	}
 	free(doc->rows);
@@ -87,6 +151,42 @@ static const char *const columns[] = {
 };
 #define N_COLUMNS (sizeof(columns) / sizeof(columns[0]))
 
+/* @n names or globs as code spans separated by commas. */
+static void code_list(FILE *f, char *const *v, size_t n, span_fn emit)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			emit(f, SP_SEP, ", ", NULL);
+		emit(f, SP_CODE, v[i], NULL);
+	}
+}
+
+/* One set as a sentence: what it selects and how many labels it gives. */
+static void set_item(FILE *f, const struct label_set *set, span_fn emit)
+{
+	emit(f, SP_CODE, set->name, NULL);
+	emit(f, SP_TEXT, ": ", NULL);
+	if (set->repos) {
+		emit(f, SP_TEXT, "repos ", NULL);
+		code_list(f, set->repos, strv_len(set->repos), emit);
+	}
+	if (set->topics) {
+		emit(f, SP_TEXT, set->repos ? ", or topics " : "topics ", NULL);
+		code_list(f, set->topics, strv_len(set->topics), emit);
+	}
+	if (set->targets) {
+		emit(f, SP_TEXT, ", in targets ", NULL);
+		code_list(f, set->targets, strv_len(set->targets), emit);
+	}
+	emit(f, SP_TEXT, set->n_labels == 1 ? "; 1 label" : "; ", NULL);
+	if (set->n_labels != 1) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "%zu labels", set->n_labels);
+		emit(f, SP_TEXT, n, NULL);
+	}
+}
+
 /* What cell @col of @r says, as spans handed to @emit: the one place that
  * decides a row's content for both formats. */
 static void cell(FILE *f, const struct doc_row *r, size_t col, span_fn emit)
@@ -110,28 +210,19 @@ static void cell(FILE *f, const struct doc_row *r, size_t col, span_fn emit)
 			emit(f, SP_NOTE, "none", w);
 		break;
 	case 3:
-		for (size_t a = 0; a < w->n_aliases; a++) {
-			if (a)
-				emit(f, SP_SEP, ", ", w);
-			emit(f, SP_CODE, w->aliases[a], w);
-		}
+		code_list(f, w->aliases, w->n_aliases, emit);
 		break;
 	case 4:
-		emit(f, SP_TEXT, r->applies, w);
+		if (r->everywhere) {
+			emit(f, SP_TEXT, "every repo", w);
+			break;
+		}
+		emit(f, SP_TEXT, r->n_sets == 1 ? "set " : "sets ", w);
+		code_list(f, r->sets, r->n_sets, emit);
 		break;
 	default:
 		emit(f, SP_TEXT, r->status, w);
 		break;
-	}
-}
-
-/* The keep globs, as code spans separated by commas. */
-static void keep_list(FILE *f, const struct doc *doc, span_fn emit)
-{
-	for (size_t i = 0; doc->d->keep && doc->d->keep[i]; i++) {
-		if (i)
-			emit(f, SP_SEP, ", ", NULL);
-		emit(f, SP_CODE, doc->d->keep[i], NULL);
 	}
 }
 
@@ -252,9 +343,17 @@ static void md_page(FILE *f, const struct doc *doc)
 		for (size_t i = 0; i < doc->n; i++)
 			md_row(f, &doc->rows[i]);
 	}
+	if (doc->d->n_sets)
+		fputs("\n## Sets\n\nA set gives its labels to the repos it selects, on top of the "
+		      "labels every repo gets.\n\n", f);
+	for (size_t i = 0; i < doc->d->n_sets; i++) {
+		fputs("- ", f);
+		set_item(f, &doc->d->sets[i], md_span);
+		fputs(".\n", f);
+	}
 	if (doc->d->keep && doc->d->keep[0]) {
 		fputs("\nNever pruned (`keep`): ", f);
-		keep_list(f, doc, md_span);
+		code_list(f, doc->d->keep, strv_len(doc->d->keep), md_span);
 		fputs(".\n", f);
 	}
 	fputs("\nAliases are existing labels renamed (or merged) into the label. Names match "
@@ -364,9 +463,19 @@ static void html_page(FILE *f, const struct doc *doc)
 			html_row(f, &doc->rows[i]);
 		fputs("</tbody>\n</table>\n", f);
 	}
+	if (doc->d->n_sets)
+		fputs("<h2>Sets</h2>\n<p>A set gives its labels to the repos it selects, on top of "
+		      "the labels every repo gets.</p>\n<ul>\n", f);
+	for (size_t i = 0; i < doc->d->n_sets; i++) {
+		fputs("<li>", f);
+		set_item(f, &doc->d->sets[i], html_span);
+		fputs(".</li>\n", f);
+	}
+	if (doc->d->n_sets)
+		fputs("</ul>\n", f);
 	if (doc->d->keep && doc->d->keep[0]) {
 		fputs("<p>Never pruned (<code>keep</code>): ", f);
-		keep_list(f, doc, html_span);
+		code_list(f, doc->d->keep, strv_len(doc->d->keep), html_span);
 		fputs(".</p>\n", f);
 	}
 	fputs("<p class=\"note\">Aliases are existing labels renamed (or merged) into the label. "

@@ -178,8 +178,10 @@ static void md_op(const struct op *op, const struct op_run *orun, bool applied)
 
 	printf("- `%c` ", op_symbol(op->kind));
 	if (op->kind == OP_NOTICE) {
-		printf("ℹ️ ");
+		printf("%s ", op->retires ? "⏳" : "ℹ️");
 		md_code(op->why);
+		if (op->retires && op->cur)
+			md_usage(op, orun);
 		putchar('\n');
 		return;
 	}
@@ -302,7 +304,11 @@ static void md_repo(const struct run *run, const struct repo_run *r)
 {
 	printf("\n#### ");
 	md_code(r->full);
-	printf("\n\n");
+	for (size_t i = 0; r->sets && r->sets[i]; i++) {
+		printf("%s", i ? ", " : " (sets: ");
+		md_code(r->sets[i]);
+	}
+	printf("%s\n\n", r->sets && r->sets[0] ? ")" : "");
 	if (r->read_code) {
 		printf("- ❌ cannot read its labels: ");
 		md_code(r->read_error);

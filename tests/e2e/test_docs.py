@@ -177,5 +177,60 @@ class TestDocsErrors(DocsCase):
         self.assert_in_out(res, "  docs [-c FILE]")
 
 
+POLICY = """\
+labels:
+  - name: bug
+    color: d73a4a
+  - name: old
+    color: cccccc
+    delete_after: 2099-03-01
+  - name: gone
+    color: cccccc
+    delete_after: 2001-01-01
+sets:
+  - name: frontend
+    repos: ["web-*", "acme/design-system"]
+    labels:
+      - name: area/ui
+        color: 1d76db
+      - name: bug
+        color: d73a4a
+  - name: backend
+    topics: [backend]
+    labels:
+      - name: area/ui
+        color: 1d76db
+      - name: area/db
+        color: 0e8a16
+        description: Database
+"""
+
+
+class TestDocsPolicy(DocsCase):
+    def test_sets_and_retirement(self):
+        """Each label once with where it applies: a label given alike at top level and
+        in a set is "every repo", one given alike by two sets names both; the sets and
+        what they select follow; delete_after shows as the retirement date."""
+        gh = self.fake()
+        res = self.docs(gh, "-c", self.write_file(POLICY))
+        self.assert_rc(res, 0)
+        lines = res.out.splitlines()
+        self.assertIn("| `bug` | `#d73a4a` |  |  | every repo | synced |", lines)
+        self.assertIn("| `old` | `#cccccc` |  |  | every repo | retires on 2099-03-01 (then deleted) |",
+                      lines)
+        self.assertIn("| `gone` | `#cccccc` |  |  | every repo | retired on 2001-01-01: deleted "
+                      "everywhere |", lines)
+        self.assertIn("| `area/ui` | `#1d76db` |  |  | sets `frontend`, `backend` | synced |", lines)
+        self.assertIn("| `area/db` | `#0e8a16` | Database |  | set `backend` | synced |", lines)
+        self.assertEqual(sum(1 for ln in lines if ln.startswith("| `bug`")), 1)
+        self.assertIn("- `frontend`: repos `web-*`, `acme/design-system`; 2 labels.", lines)
+        self.assertIn("- `backend`: topics `backend`; 2 labels.", lines)
+        res = self.docs(gh, "-c", self.write_file(POLICY), "--format", "html")
+        self.assert_rc(res, 0)
+        self.assertIn("<td>sets <code>frontend</code>, <code>backend</code></td>", res.out)
+        self.assertIn("<li><code>backend</code>: topics <code>backend</code>; 2 labels.</li>",
+                      res.out)
+
+
 if __name__ == "__main__":
     harness.main()

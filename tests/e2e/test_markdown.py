@@ -194,5 +194,24 @@ class TestMarkdownUsage(MarkdownCase):
         self.assert_in_err(res, "expected human, json or markdown")
 
 
+class TestMarkdownPolicy(MarkdownCase):
+    def test_sets_and_retirement(self):
+        """A repo's heading names the sets it got; a retiring label's notice carries
+        the issues and PRs that carry it."""
+        gh = self.fake()
+        gh.add_repo("acme", "web-app", labels=[{"name": "old", "color": "cccccc"}],
+                    issues=[{"number": 1, "labels": ["old"]}])
+        cfg = self.write_file("labels:\n  - name: old\n    color: cccccc\n"
+                              "    delete_after: 2099-03-01\n"
+                              "sets:\n  - name: frontend\n    repos: ['web-*']\n"
+                              "    labels:\n      - name: area/ui\n        color: 1d76db\n")
+        res = self.epi(gh, "plan", "-c", cfg, "--output", "markdown")
+        self.assert_rc(res, 2)
+        lines = res.out.splitlines()
+        self.assertIn("#### `acme/web-app` (sets: `frontend`)", lines)
+        self.assertIn("- `!` ⏳ `old retires on 2099-03-01` (1 issue, 0 PRs)", lines)
+        self.assertIn("- `+` create `area/ui` `#1d76db`", lines)
+
+
 if __name__ == "__main__":
     harness.main()
