@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What a run shows the user (output.h): plans, progress and results, human
- * or JSON, on stdout (list and export: output-list.c; `plugins`:
- * output_plugins.c; Markdown: output-markdown.c). Decides nothing about the
+ * or JSON, on stdout (list and export: output_list.c; `plugins`:
+ * output_plugins.c; Markdown: output_markdown.c). Decides nothing about the
  * run: it renders struct run as the engine left it.
  */
 #include "output.h"

@@ -19,12 +19,12 @@ void output_plan(const struct run *run);
 void output_progress(const struct run *run, const struct target_run *tr, const struct repo_run *r,
 		     const struct op *op, const struct op_run *orun);
 void output_result(const struct run *run);
-/* list and export (output-list.c); return 0 or an exit status. */
+/* list and export (output_list.c); return 0 or an exit status. */
 int output_list(const struct run *run);
 int output_export(const struct run *run);
 int output_plugins(const struct run_options *o, const struct plugin_entry *v, size_t n);
 
-/* --output markdown (output-markdown.c): the plan and the outcome as one
+/* --output markdown (output_markdown.c): the plan and the outcome as one
  * Markdown document (GFM); output_result calls it. */
 void output_markdown(const struct run *run);
 
