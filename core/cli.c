@@ -159,10 +159,12 @@ static const struct cmddef commands[] = {
 	 "restore colours and descriptions. Undoing twice changes nothing the second time."},
 	{"docs", CMD_DOCS, docs_opts, 0, 0, "docs [-c FILE] [--out FILE] [--format markdown|html]",
 	 "Render the labels file's policy for humans: every label with its colour,\n"
-	 "description, aliases, where it applies and whether it is removed. Markdown\n"
-	 "to stdout by default; --format html writes one self-contained page (inline\n"
-	 "style, real colour swatches, no external resource); --out FILE writes to FILE.\n"
-	 "Reads only the labels file: no request is sent."},
+	 "description, aliases, where it applies (every repo, or the sets that carry\n"
+	 "it) and its status (synced, retiring on a date, removed), then the sets.\n"
+	 "Markdown to stdout by default; --format html writes one self-contained page\n"
+	 "(inline style, real colour swatches, no external resource); --out FILE\n"
+	 "writes to FILE. The file is read as sync reads it, bases included (a base\n"
+	 "on a forge is fetched); no other request is sent."},
 	{"plugins", CMD_PLUGINS, no_opts, 0, 0, "plugins",
 	 "List the forge plugins found on the search path, their ABI version,\n"
 	 "capabilities and the file each came from."},

@@ -232,5 +232,36 @@ class TestDocsPolicy(DocsCase):
                       res.out)
 
 
+class TestDocsBases(DocsCase):
+    def test_bases_local_and_on_the_forge_are_read_nothing_else(self):
+        """docs reads the file as sync does: a local base and a base in a repo on the
+        forge (through --api-url) land on the page; the only requests are the two
+        contents reads of the forge base and its own base, nothing else."""
+        gh = self.fake()
+        gh.add_repo("acme", ".github")
+        gh.add_file("acme", ".github", "labels/common.yml",
+                    "labels:\n  - name: bug\n    color: d73a4a\nextends: [teams/platform.yml]\n")
+        gh.add_file("acme", ".github", "labels/teams/platform.yml",
+                    "sets:\n  - name: backend\n    topics: [backend]\n    labels:\n"
+                    "      - name: area/db\n        color: 5319e7\n")
+        d = self.tmpdir()
+        self.write_file("labels:\n  - name: help\n    color: 008672\n", name="local.yml",
+                        directory=d)
+        top = self.write_file("extends:\n  - local.yml\n  - repo: acme/.github\n"
+                              "    path: labels/common.yml\nlabels:\n  - name: docs\n"
+                              "    color: 0075ca\n", directory=d)
+        res = self.run_epithet(["--api-url", gh.api_url, "docs", "-c", top],
+                               env={"EPITHET_TOKEN": ghcase.TOKEN})
+        self.assert_rc(res, 0)
+        self.assert_no_token(res, ghcase.TOKEN)
+        self.assertEqual([(r.method, r.path) for r in gh.requests], [
+            ("GET", "/repos/acme/.github/contents/labels/common.yml"),
+            ("GET", "/repos/acme/.github/contents/labels/teams/platform.yml")])
+        names = [ln.split("`")[1] for ln in res.out.splitlines() if ln.startswith("| `")]
+        self.assertEqual(names, ["help", "bug", "docs", "area/db"])
+        self.assertIn("| `area/db` | `#5319e7` |  |  | set `backend` | synced |",
+                      res.out.splitlines())
+
+
 if __name__ == "__main__":
     harness.main()
