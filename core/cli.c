@@ -19,13 +19,13 @@
 
 #include "appcreds.h"
 #include "bases.h"
+#include "cli_labels.h"
 #include "config.h"
 #include "docs.h"
 #include "engine.h"
 #include "hostsvc.h"
 #include "labelsfile.h"
 #include "log.h"
-#include "names.h"
 #include "targets.h"
 #include "util.h"
 
@@ -530,88 +530,6 @@ static int parse(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-/* ---- desired sets from commands ---- */
-
-static int check_name(const char *what, const char *name)
-{
-	if (!*name || !names_valid(name)) {
-		log_error("invalid %s '%s': must be non-empty UTF-8 without control characters",
-			  what, name);
-		return EXIT_DATAERR;
-	}
-	return 0;
-}
-
-static void want_init(struct want_label *w, const char *name)
-{
-	memset(w, 0, sizeof(*w));
-	w->name = xstrdup(name);
-	w->key = names_key(name);
-	w->exclusive = -1;
-}
-
-static void want_alias(struct want_label *w, const char *alias)
-{
-	w->aliases = xrealloc(w->aliases, (w->n_aliases + 1) * sizeof(char *));
-	w->alias_keys = xrealloc(w->alias_keys, (w->n_aliases + 1) * sizeof(char *));
-	w->aliases[w->n_aliases] = xstrdup(alias);
-	w->alias_keys[w->n_aliases] = names_key(alias);
-	w->n_aliases++;
-}
-
-static int desired_from_command(struct cli *c, struct desired *d)
-{
-	struct want_label *w;
-	char hex[7];
-	int rc;
-
-	d->labels = xcalloc(1, sizeof(*d->labels));
-	w = &d->labels[0];
-	switch (c->ro.cmd) {
-	case CMD_ENSURE:
-		if ((rc = check_name("label name", c->args[0])))
-			return rc;
-		want_init(w, c->args[0]);
-		d->n_labels = 1;
-		if (c->label_color) {
-			if (!names_color_parse(c->label_color, hex))
-				return bad_value("--color", c->label_color,
-						 "expected 3 or 6 hex digits, '#' optional");
-			w->color = xstrdup(hex);
-		}
-		if (c->label_description) {
-			if (!names_valid(c->label_description)) {
-				log_error("invalid --description: not UTF-8 or has control characters");
-				return EXIT_DATAERR;
-			}
-			w->has_description = true;
-			w->description = xstrdup(c->label_description);
-		}
-		return 0;
-	case CMD_DELETE:
-		if ((rc = check_name("label name", c->args[0])))
-			return rc;
-		want_init(w, c->args[0]);
-		d->n_labels = 1;
-		w->remove = true;
-		return 0;
-	case CMD_RENAME:
-		if ((rc = check_name("label name", c->args[0])) || (rc = check_name("label name", c->args[1])))
-			return rc;
-		if (strcmp(c->args[0], c->args[1]) == 0) {
-			log_error("rename: OLD and NEW are the same name");
-			return EXIT_DATAERR;
-		}
-		want_init(w, c->args[1]);
-		d->n_labels = 1;
-		w->no_create = true;
-		want_alias(w, c->args[0]);
-		return 0;
-	default:
-		return 0;
-	}
-}
-
 static const char *default_config(void)
 {
 	static const char *const names[] = {"labels.yml", "labels.yaml", "labels.json"};
@@ -713,7 +631,12 @@ static int run_command(struct cli *c)
 	 * it reads the bases on a forge (requests). */
 	if (!needs_file) {
 		/* The command says what it wants; a file only brings targets. */
-		rc = desired_from_command(c, &cmd);
+		struct command_labels cl = {
+			.cmd = c->ro.cmd, .args = {c->args[0], c->args[1]},
+			.color = c->label_color, .description = c->label_description,
+		};
+
+		rc = command_labels_want(&cl, &cmd);
 		if (rc)
 			goto out;
 	}
