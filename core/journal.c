@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +23,12 @@
 #include "strpool.h"
 #include "util.h"
 
+/* Writes of different repos may be applied at once (engine/apply.c): the
+ * lock keeps the sequence numbers in the order of the lines in the file. */
 struct journal {
 	int fd;
 	long seq;
+	pthread_mutex_t lock;
 };
 
 char *journal_dir(void)
@@ -140,6 +144,7 @@ struct journal *journal_create(const char *command, char **path, char *err, size
 	json_object_put(head);
 	j = xcalloc(1, sizeof(*j));
 	j->fd = fd;
+	pthread_mutex_init(&j->lock, NULL);
 	return j;
 }
 
@@ -168,6 +173,7 @@ long journal_intent(struct journal *j, const struct target_run *tr, const struct
 
 	if (!j)
 		return -1;
+	pthread_mutex_lock(&j->lock);
 	seq = ++j->seq;
 	o = json_object_new_object();
 	json_object_object_add(o, "seq", json_object_new_int64(seq));
@@ -210,6 +216,7 @@ long journal_intent(struct journal *j, const struct target_run *tr, const struct
 		json_object_object_add(o, "items", items);
 	}
 	write_line(j->fd, o);
+	pthread_mutex_unlock(&j->lock);
 	json_object_put(o);
 	return seq;
 }
@@ -223,7 +230,9 @@ void journal_done(struct journal *j, long seq, int code)
 	o = json_object_new_object();
 	json_object_object_add(o, "done", json_object_new_int64(seq));
 	json_object_object_add(o, "status", json_object_new_int(code));
+	pthread_mutex_lock(&j->lock);
 	write_line(j->fd, o);
+	pthread_mutex_unlock(&j->lock);
 	json_object_put(o);
 }
 
@@ -232,6 +241,7 @@ void journal_close(struct journal *j)
 	if (!j)
 		return;
 	close(j->fd);
+	pthread_mutex_destroy(&j->lock);
 	free(j);
 }
 

@@ -31,6 +31,8 @@ int open_target(struct run *run, struct target_run *tr)
 		tr->hopt.app_required = tr->t->app_required;
 	}
 	tr->hopt.owner = tr->t->org;
+	/* the host lets unpaced writes overlap; apply.c keeps them to different repos */
+	tr->hopt.concurrent_writes = (f->capabilities & EPITHET_CAP_CONCURRENT_WRITES) != 0;
 	/* conditional GETs: a repeated run of an unchanged org costs ~nothing */
 	tr->hopt.cache = true;
 	tr->hopt.dry_run = o->dry_run || o->cmd == CMD_PLAN || o->cmd == CMD_LIST ||

@@ -722,10 +722,13 @@ static const struct epithet_forge github_forge = {
 	.version = "0.1.0",
 	.description = "GitHub (api.github.com) and GitHub Enterprise Server, REST and GraphQL",
 	/* No EPITHET_CAP_LABEL_COUNTS: counts would make each GraphQL read cost
-	 * 2 points per repository instead of 1 per 100 (github-graphql.c). */
+	 * 2 points per repository instead of 1 per 100 (github-graphql.c).
+	 * CONCURRENT_WRITES: the session is immutable after open(); on
+	 * api.github.com the endpoint's pacing (impl_open) keeps the host
+	 * writing one at a time, as GitHub asks. */
 	.capabilities = EPITHET_CAP_DESCRIPTION | EPITHET_CAP_RENAME |
 			EPITHET_CAP_ISSUE_LABELS | EPITHET_CAP_UNIQUE_NAMES |
-			EPITHET_CAP_BATCH_READ | EPITHET_CAP_READ_FILE,
+			EPITHET_CAP_BATCH_READ | EPITHET_CAP_READ_FILE | EPITHET_CAP_CONCURRENT_WRITES,
 	.name_max = 50,
 	.description_max = 100,
 	.open = impl_open,
