@@ -428,11 +428,45 @@ static void print_json(json_object *doc)
 	json_object_put(doc);
 }
 
+/* One repo of the result, as an object. */
+#define REPOS_MARK "\"@@epithet-repos-%zu@@\""
+#define REPO_INDENT "        " /* a repo object's depth: doc, targets, target, repos */
+
+/* A target's "repos", one object made, printed and freed at a time, laid
+ * out as json-c would have laid out the whole array in place. */
+static void print_repos_json(const struct run *run, const struct target_run *tr)
+{
+	fputs("[", stdout);
+	for (const struct repo_run *r = tr->repos; r < tr->repos + tr->n_repos; r++) {
+		json_object *o = json_object_new_object(), *ch = json_object_new_array();
+		const char *t;
+
+		json_object_object_add(o, "repo", jstr(r->full));
+		json_object_object_add(o, "read_only", json_object_new_boolean(r->read_only));
+		json_object_object_add(o, "error", jstr(r->read_error));
+		if (run->want && run->want->n_sets)
+			json_object_object_add(o, "sets", json_sets(r));
+		for (size_t k = 0; k < r->plan.n; k++)
+			json_object_array_add(ch, json_op(&r->plan.ops[k], r->ops ? &r->ops[k] : NULL));
+		json_object_object_add(o, "changes", ch);
+		t = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE);
+		fputs(r > tr->repos ? ",\n" REPO_INDENT : "\n" REPO_INDENT, stdout);
+		for (; *t; t++)
+			fputs(*t == '\n' ? "\n" REPO_INDENT : (char[2]){*t, 0}, stdout);
+		json_object_put(o);
+	}
+	fputs("\n      ]", stdout);
+}
+
+/* The result document; its repos streamed (print_repos_json) around a marker
+ * in each target's "repos", not built into one tree (~2 KiB a repo). */
 static void result_json(const struct run *run)
 {
 	json_object *doc = json_object_new_object(), *targets = json_object_new_array();
 	json_object *sum = json_object_new_object();
 	size_t by[OP_NOTICE + 1] = {0}, failed = 0, repos = 0, changed = 0;
+	const char *text, *at;
 
 	json_object_object_add(doc, "epithet", jstr(EPITHET_VERSION));
 	json_object_object_add(doc, "command", jstr(run->opt->cmd_name));
@@ -442,30 +476,19 @@ static void result_json(const struct run *run)
 	json_object_object_add(doc, "refused", json_object_new_boolean(run->refused));
 	for (size_t i = 0; i < run->n_targets; i++) {
 		const struct target_run *tr = &run->targets[i];
-		json_object *jt = json_target_head(tr), *jr = json_object_new_array();
+		json_object *jt = json_target_head(tr);
+		char mark[64];
 
-		for (size_t j = 0; j < tr->n_repos; j++) {
-			const struct repo_run *r = &tr->repos[j];
-			json_object *o = json_object_new_object(), *ch = json_object_new_array();
-
+		for (const struct repo_run *r = tr->repos; r < tr->repos + tr->n_repos; r++) {
 			repos++;
 			changed += plan_changes(&r->plan) > 0;
-			json_object_object_add(o, "repo", jstr(r->full));
-			json_object_object_add(o, "read_only", json_object_new_boolean(r->read_only));
-			json_object_object_add(o, "error", jstr(r->read_error));
-			if (run->want && run->want->n_sets)
-				json_object_object_add(o, "sets", json_sets(r));
 			for (size_t k = 0; k < r->plan.n; k++) {
-				const struct op_run *orun = r->ops ? &r->ops[k] : NULL;
-
 				by[r->plan.ops[k].kind]++;
-				failed += orun && orun->state == OPST_FAILED;
-				json_object_array_add(ch, json_op(&r->plan.ops[k], orun));
+				failed += r->ops && r->ops[k].state == OPST_FAILED;
 			}
-			json_object_object_add(o, "changes", ch);
-			json_object_array_add(jr, o);
 		}
-		json_object_object_add(jt, "repos", jr);
+		snprintf(mark, sizeof(mark), "@@epithet-repos-%zu@@", i);
+		json_object_object_add(jt, "repos", jstr(mark));
 		json_object_array_add(targets, jt);
 	}
 	json_object_object_add(doc, "targets", targets);
@@ -476,7 +499,22 @@ static void result_json(const struct run *run)
 	json_object_object_add(sum, "failed", json_object_new_int64((int64_t)failed));
 	json_object_object_add(doc, "summary", sum);
 	json_object_object_add(doc, "journal", jstr(run->journal_path));
-	print_json(doc);
+	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						   JSON_C_TO_STRING_NOSLASHESCAPE);
+	for (size_t i = 0; i < run->n_targets; i++) {
+		char mark[64];
+
+		snprintf(mark, sizeof(mark), REPOS_MARK, i);
+		at = strstr(text, mark);
+		if (!at)
+			break;
+		fwrite(text, 1, (size_t)(at - text), stdout);
+		print_repos_json(run, &run->targets[i]);
+		text = at + strlen(mark);
+	}
+	puts(text);
+	fflush(stdout);
+	json_object_put(doc);
 }
 
 void output_result(const struct run *run)

@@ -114,6 +114,7 @@ struct target_run {
 		bool paced;            /* the pace makes them take longer than back to back */
 		uint64_t sent_before;  /* writes the session had sent by then */
 	} estimate;
+	int batch_reads;           /* list_labels_many: 0 not tried yet, 1 works, -1 not here */
 };
 
 struct run {

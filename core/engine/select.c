@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "repopath.h"
+#include "strpool.h"
 #include "util.h"
 
 /* ---- selecting repos ---- */
@@ -67,7 +68,7 @@ void add_repo(struct target_run *tr, size_t *cap, const char *owner, const char 
 	grow(&tr->repos, cap, tr->n_repos + 1, sizeof(*tr->repos));
 	r = &tr->repos[tr->n_repos++];
 	memset(r, 0, sizeof(*r));
-	r->owner = xstrdup(owner);
+	r->owner = (char *)strpool_intern(owner); /* one copy for an owner's repos */
 	r->name = xstrdup(name);
 	r->full = name ? xasprintf("%s/%s", owner, name) : xasprintf("%s (owner labels)", owner);
 	r->flags = flags;

@@ -10,6 +10,7 @@
 
 #include "appauth.h"
 #include "log.h"
+#include "strpool.h"
 #include "util.h"
 
 /* ---- sessions ---- */
@@ -116,7 +117,7 @@ void repos_free(struct repo_run *repos, size_t n)
 		for (size_t k = 0; k < r->n_labels; k++)
 			label_finish(&r->labels[k]);
 		free(r->labels);
-		free(r->owner);
+		strpool_free(r->owner);
 		free(r->name);
 		free(r->full);
 		free(r->read_error);
