@@ -430,8 +430,7 @@ static void print_json(json_object *doc)
 
 /* One repo of the result, as an object. */
 #define REPOS_MARK "\"@@epithet-repos-%zu@@\""
-#define REPO_INDENT "        " /* a repo object's depth: doc, targets, target, repos */
-
+#define REPO_INDENT "        " /* depth of a repo object: doc, targets, target, repos */
 /* A target's "repos", one object made, printed and freed at a time, laid
  * out as json-c would have laid out the whole array in place. */
 static void print_repos_json(const struct run *run, const struct target_run *tr)
@@ -505,8 +504,7 @@ static void result_json(const struct run *run)
 		char mark[64];
 
 		snprintf(mark, sizeof(mark), REPOS_MARK, i);
-		at = strstr(text, mark);
-		if (!at)
+		if (!(at = strstr(text, mark)))
 			break;
 		fwrite(text, 1, (size_t)(at - text), stdout);
 		print_repos_json(run, &run->targets[i]);

@@ -94,8 +94,9 @@ class TestReuse(KeepAliveCase):
         self.assert_exact(fake, repos, res)
         writes = label_writes(fake)
         self.assertEqual(len(writes), 9, res)
-        # before keep-alive for writes, each of the 9 had a connection of its own
-        self.assertLessEqual(len({w.conn for w in writes}), 2, writes)
+        # before keep-alive for writes, each of the 9 had a connection of its own;
+        # now each writer keeps one (writes to different repos may overlap, SPEC 11)
+        self.assertLessEqual(len({w.conn for w in writes}), fake.max_writes_in_flight + 1, writes)
         self.assertEqual(self.reported(res)["connections"], fake.connections, res)
         self.assertLessEqual(fake.connections, int(JOBS) + 1, res)
 

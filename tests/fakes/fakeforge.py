@@ -327,7 +327,6 @@ class FakeForge:
         self._seq = 0
         self._conns = set()
         self._conns_lock = threading.Lock()
-        self.connections_opened = 0     # TCP connections accepted, ever
         self.writes_in_flight = 0       # writes being served now (see counts_as_write)
         self.max_writes_in_flight = 0   # the most of them at one time
         self._server = None
@@ -380,8 +379,6 @@ class FakeForge:
     def _track(self, conn, add):
         with self._conns_lock:
             (self._conns.add if add else self._conns.discard)(conn)
-            if add:
-                self.connections_opened += 1
 
     @property
     def url(self):
