@@ -98,6 +98,15 @@ def seed_writes(gh, repos, labels, writes):
     return writes - left
 
 
+def bench_home(labels):
+    """A fresh HOME for the runs and the labels file in it: (home, path)."""
+    home = tempfile.mkdtemp(prefix="epithet-bench-")
+    lf = os.path.join(home, "labels.json")
+    with open(lf, "w") as f:
+        json.dump({"labels": labels}, f)
+    return home, lf
+
+
 def peak_rss_kib(proc_pid, done):
     """Poll VmHWM of a pid (fallback when GNU time is missing)."""
     best = [0]
@@ -220,10 +229,7 @@ def scenario(runner, repos, mode, args, graphql=True, runs=("sync", "re-run", "p
                     latency=args.latency / 1000.0, graphql=graphql,
                     rate_limit=100000, graphql_rate_limit=100000)
     writes = seed(gh, repos, labels, args.drift)
-    home = tempfile.mkdtemp(prefix="epithet-bench-")
-    lf = os.path.join(home, "labels.json")
-    with open(lf, "w") as f:
-        json.dump({"labels": labels}, f)
+    home, lf = bench_home(labels)
     rows = []
     gh.start()
     try:
@@ -268,10 +274,7 @@ def pacing(runner, args):
     labels = label_set(args.labels)
     gh = FakeGitHub(token=TOKEN, rate_limiting=True, latency=args.latency / 1000.0, graphql=True)
     writes = seed(gh, repos, labels, args.drift)
-    home = tempfile.mkdtemp(prefix="epithet-bench-")
-    lf = os.path.join(home, "labels.json")
-    with open(lf, "w") as f:
-        json.dump({"labels": labels}, f)
+    home, lf = bench_home(labels)
     gh.start()
     try:
         row = runner.measure(gh, home, "sync", ["sync", "-y", "-c", lf], "dotcom",
@@ -303,10 +306,7 @@ def jobs_sweep(runner, args):
         gh = FakeGitHub(token=TOKEN, ghes=True, rate_limiting=False,
                         latency=args.latency / 1000.0, graphql=True)
         writes = seed_writes(gh, args.sweep_repos, labels, args.sweep_writes)
-        home = tempfile.mkdtemp(prefix="epithet-bench-")
-        lf = os.path.join(home, "labels.json")
-        with open(lf, "w") as f:
-            json.dump({"labels": labels}, f)
+        home, lf = bench_home(labels)
         gh.start()
         try:
             saved, runner.args.jobs = runner.args.jobs, jobs

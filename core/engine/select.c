@@ -69,8 +69,9 @@ void add_repo(struct target_run *tr, size_t *cap, const char *owner, const char 
 	r = &tr->repos[tr->n_repos++];
 	memset(r, 0, sizeof(*r));
 	r->owner = (char *)strpool_intern(owner); /* one copy for an owner's repos */
-	r->name = xstrdup(name);
+	/* r->name is the tail of r->full, "owner/NAME": one allocation a repo */
 	r->full = name ? xasprintf("%s/%s", owner, name) : xasprintf("%s (owner labels)", owner);
+	r->name = name ? r->full + strlen(owner) + 1 : NULL;
 	r->flags = flags;
 	r->read_only = flags & (EPITHET_REPO_ARCHIVED | EPITHET_REPO_DISABLED);
 	for (size_t i = 0; i < n_topics; i++)

@@ -118,8 +118,7 @@ void repos_free(struct repo_run *repos, size_t n)
 			label_finish(&r->labels[k]);
 		free(r->labels);
 		strpool_free(r->owner);
-		free(r->name);
-		free(r->full);
+		free(r->full); /* r->name is its tail (add_repo) */
 		free(r->read_error);
 		strv_free(r->topics);
 	}
