@@ -12,13 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "result_json.h"
 #include "status.h"
-#include "config.h"
 #include "labelsfile.h"
 #include "log.h"
 #include "names.h"
 #include "util.h"
-#include "when.h"
 
 /* ---- human helpers ---- */
 
@@ -53,30 +52,11 @@ static const char *reset(const struct run_options *o)
 	return o->color ? "\x1b[0m" : "";
 }
 
-/* Issues and PRs carrying the label an op acts on: from the listed items
- * when the forge can list them, else from the label's own counts. */
-static void usage_counts(const struct op *op, const struct op_run *orun, long long *issues,
-			 long long *pulls)
-{
-	*issues = *pulls = -1;
-	if (op->retires && !op->cur) {
-		/* a label the repo does not have yet: nothing carries it */
-		*issues = *pulls = 0;
-	} else if (orun && orun->items.known) {
-		*issues = *pulls = 0;
-		for (size_t i = 0; i < orun->items.n; i++)
-			(*(orun->items.v[i].is_pull ? pulls : issues))++;
-	} else if (op->cur) {
-		*issues = op->cur->issues;
-		*pulls = op->cur->pulls;
-	}
-}
-
 static void print_usage(FILE *f, const struct op *op, const struct op_run *orun)
 {
 	long long is, pr;
 
-	usage_counts(op, orun, &is, &pr);
+	output_usage_counts(op, orun, &is, &pr);
 	if (is < 0 && pr < 0)
 		fprintf(f, " (usage unknown)");
 	else
@@ -160,11 +140,6 @@ static void print_sets(FILE *f, const struct repo_run *r)
 		fputc(']', f);
 }
 
-static const char *target_label(const struct target_run *tr)
-{
-	return tr->plugin ? tr->plugin->forge->name : tr->t->forge;
-}
-
 /* In a run over several targets, the first line shown for a target names it
  * ("== FORGE OWNER (URL) =="): the same OWNER/REPO may exist on two
  * forges of one labels file. */
@@ -176,7 +151,7 @@ static void target_heading(const struct run *run, const struct target_run *tr, b
 	if (*shown || run->n_targets < 2)
 		return;
 	*shown = true;
-	printf("%s== %s%s%s", run->opt->color ? "\x1b[1m" : "", display(target_label(tr)),
+	printf("%s== %s%s%s", run->opt->color ? "\x1b[1m" : "", display(output_target_label(tr)),
 	       tr->owner ? " " : "", tr->owner ? display(tr->owner) : "");
 	if (where)
 		printf(" (%s)", display(where));
@@ -196,7 +171,7 @@ static void print_estimates(const struct run *run)
 		duration_text(tr->estimate.ms, text, sizeof(text));
 		printf("%zu write%s%s%s: about %s at %s's pace.\n", tr->estimate.writes,
 		       tr->estimate.writes == 1 ? "" : "s", run->n_targets > 1 && tr->owner ? " to " : "",
-		       run->n_targets > 1 && tr->owner ? display(tr->owner) : "", text, target_label(tr));
+		       run->n_targets > 1 && tr->owner ? display(tr->owner) : "", text, output_target_label(tr));
 	}
 }
 
@@ -212,7 +187,7 @@ void output_plan(const struct run *run)
 		bool headed = false;
 
 		if (tr->code) {
-			log_error("%s%s%s: %s", target_label(tr), tr->owner ? " " : "",
+			log_error("%s%s%s: %s", output_target_label(tr), tr->owner ? " " : "",
 				  tr->owner ? tr->owner : "", tr->error);
 			failed_targets++;
 			continue;
@@ -290,230 +265,7 @@ void output_progress(const struct run *run, const struct target_run *tr, const s
 		log_info("%s: %s %s: done", r->full, op_name(op->kind), name);
 }
 
-/* ---- json ---- */
-
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static const char *state_name(enum op_state s)
-{
-	static const char *const names[] = {"planned", "done", "failed", "skipped"};
-
-	return names[s];
-}
-
-static json_object *json_op(const struct op *op, const struct op_run *orun)
-{
-	json_object *j = json_object_new_object();
-	long long is, pr;
-
-	json_object_object_add(j, "op", jstr(op_name(op->kind)));
-	json_object_object_add(j, "label", jstr(op->cur ? op->cur->name : op->name));
-	if (op->kind == OP_NOTICE) {
-		json_object_object_add(j, "message", jstr(op->why));
-		if (op->retires) {
-			char when[32];
-
-			when_format(op->retire_at, when, sizeof(when));
-			json_object_object_add(j, "retires", jstr(when));
-			usage_counts(op, orun, &is, &pr);
-			json_object_object_add(j, "issues", is < 0 ? NULL : json_object_new_int64(is));
-			json_object_object_add(j, "pulls", pr < 0 ? NULL : json_object_new_int64(pr));
-		}
-		return j;
-	}
-	if (op->fields & EPITHET_FIELD_NAME && op->kind != OP_CREATE)
-		json_object_object_add(j, "new_name", jstr(op->name));
-	if (op->fields & EPITHET_FIELD_COLOR) {
-		if (op->cur)
-			json_object_object_add(j, "old_color", jstr(op->cur->color));
-		json_object_object_add(j, "color", jstr(op->color));
-	}
-	if (op->fields & EPITHET_FIELD_DESCRIPTION) {
-		if (op->cur)
-			json_object_object_add(j, "old_description",
-					       jstr(op->cur->description ? op->cur->description : ""));
-		json_object_object_add(j, "description", jstr(op->description));
-	}
-	if (op->fields & EPITHET_FIELD_EXCLUSIVE)
-		json_object_object_add(j, "exclusive",
-				       json_object_new_boolean(op->flags & EPITHET_LABEL_EXCLUSIVE));
-	if (op->into)
-		json_object_object_add(j, "into", jstr(op->into));
-	if (op->why)
-		json_object_object_add(j, "reason", jstr(op->why));
-	if (op->retired) {
-		char when[32];
-
-		when_format(op->retire_at, when, sizeof(when));
-		json_object_object_add(j, "retired", jstr(when));
-	}
-	json_object_object_add(j, "destructive", json_object_new_boolean(op->destructive));
-	if (op->destructive) {
-		usage_counts(op, orun, &is, &pr);
-		json_object_object_add(j, "issues", is < 0 ? NULL : json_object_new_int64(is));
-		json_object_object_add(j, "pulls", pr < 0 ? NULL : json_object_new_int64(pr));
-		if (orun && orun->items.known) {
-			json_object *a = json_object_new_array();
-
-			for (size_t i = 0; i < orun->items.n; i++)
-				json_object_array_add(a, json_object_new_int64((int64_t)orun->items.v[i].number));
-			json_object_object_add(j, "items", a);
-		}
-	}
-	json_object_object_add(j, "status", jstr(state_name(orun ? orun->state : OPST_PLANNED)));
-	if (orun && orun->error)
-		json_object_object_add(j, "error", jstr(orun->error));
-	return j;
-}
-
-static json_object *json_sets(const struct repo_run *r)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; r->sets && r->sets[i]; i++)
-		json_object_array_add(a, jstr(r->sets[i]));
-	return a;
-}
-
-static json_object *json_requests(const struct target_run *tr)
-{
-	json_object *j = json_object_new_object();
-	struct hostsvc_stats st = tr->stats;
-
-	if (tr->hs)
-		hostsvc_stats(tr->hs, &st);
-	json_object_object_add(j, "total", json_object_new_int64((int64_t)st.requests));
-	json_object_object_add(j, "reads", json_object_new_int64((int64_t)st.reads));
-	json_object_object_add(j, "writes", json_object_new_int64((int64_t)st.writes));
-	json_object_object_add(j, "not_modified", json_object_new_int64((int64_t)st.not_modified));
-	json_object_object_add(j, "retries", json_object_new_int64((int64_t)st.retries));
-	json_object_object_add(j, "connections", json_object_new_int64((int64_t)st.connections));
-	json_object_object_add(j, "rate_limit_remaining",
-			       st.rate_remaining < 0 ? NULL : json_object_new_int64(st.rate_remaining));
-	return j;
-}
-
-static json_object *json_estimate(const struct target_run *tr)
-{
-	json_object *j = json_object_new_object();
-
-	json_object_object_add(j, "writes", json_object_new_int64((int64_t)tr->estimate.writes));
-	json_object_object_add(j, "seconds",
-			       json_object_new_double((double)(tr->estimate.ms / 100) / 10.0));
-	json_object_object_add(j, "paced", json_object_new_boolean(tr->estimate.paced));
-	return j;
-}
-
-static json_object *json_target_head(const struct target_run *tr)
-{
-	json_object *jt = json_object_new_object();
-
-	json_object_object_add(jt, "forge", jstr(target_label(tr)));
-	json_object_object_add(jt, "url", jstr(tr->t->api_url ? tr->t->api_url : tr->t->url));
-	json_object_object_add(jt, "owner", jstr(tr->owner));
-	json_object_object_add(jt, "error", jstr(tr->error));
-	json_object_object_add(jt, "requests", json_requests(tr));
-	json_object_object_add(jt, "estimate", json_estimate(tr));
-	return jt;
-}
-
-static void print_json(json_object *doc)
-{
-	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-							 JSON_C_TO_STRING_NOSLASHESCAPE));
-	fflush(stdout);
-	json_object_put(doc);
-}
-
-/* One repo of the result, as an object. */
-#define REPOS_MARK "\"@@epithet-repos-%zu@@\""
-#define REPO_INDENT "        " /* depth of a repo object: doc, targets, target, repos */
-/* A target's "repos", one object made, printed and freed at a time, laid
- * out as json-c would have laid out the whole array in place. */
-static void print_repos_json(const struct run *run, const struct target_run *tr)
-{
-	fputs("[", stdout);
-	for (const struct repo_run *r = tr->repos; r < tr->repos + tr->n_repos; r++) {
-		json_object *o = json_object_new_object(), *ch = json_object_new_array();
-		const char *t;
-
-		json_object_object_add(o, "repo", jstr(r->full));
-		json_object_object_add(o, "read_only", json_object_new_boolean(r->read_only));
-		json_object_object_add(o, "error", jstr(r->read_error));
-		if (run->want && run->want->n_sets)
-			json_object_object_add(o, "sets", json_sets(r));
-		for (size_t k = 0; k < r->plan.n; k++)
-			json_object_array_add(ch, json_op(&r->plan.ops[k], r->ops ? &r->ops[k] : NULL));
-		json_object_object_add(o, "changes", ch);
-		t = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE);
-		fputs(r > tr->repos ? ",\n" REPO_INDENT : "\n" REPO_INDENT, stdout);
-		for (; *t; t++)
-			fputs(*t == '\n' ? "\n" REPO_INDENT : (char[2]){*t, 0}, stdout);
-		json_object_put(o);
-	}
-	fputs("\n      ]", stdout);
-}
-
-/* The result document; its repos streamed (print_repos_json) around a marker
- * in each target's "repos", not built into one tree (~2 KiB a repo). */
-static void result_json(const struct run *run)
-{
-	json_object *doc = json_object_new_object(), *targets = json_object_new_array();
-	json_object *sum = json_object_new_object();
-	size_t by[OP_NOTICE + 1] = {0}, failed = 0, repos = 0, changed = 0;
-	const char *text, *at;
-
-	json_object_object_add(doc, "epithet", jstr(EPITHET_VERSION));
-	json_object_object_add(doc, "command", jstr(run->opt->cmd_name));
-	json_object_object_add(doc, "dry_run",
-			       json_object_new_boolean(run->opt->dry_run || run->opt->cmd == CMD_PLAN));
-	json_object_object_add(doc, "applied", json_object_new_boolean(run->applied));
-	json_object_object_add(doc, "refused", json_object_new_boolean(run->refused));
-	for (size_t i = 0; i < run->n_targets; i++) {
-		const struct target_run *tr = &run->targets[i];
-		json_object *jt = json_target_head(tr);
-		char mark[64];
-
-		for (const struct repo_run *r = tr->repos; r < tr->repos + tr->n_repos; r++) {
-			repos++;
-			changed += plan_changes(&r->plan) > 0;
-			for (size_t k = 0; k < r->plan.n; k++) {
-				by[r->plan.ops[k].kind]++;
-				failed += r->ops && r->ops[k].state == OPST_FAILED;
-			}
-		}
-		snprintf(mark, sizeof(mark), "@@epithet-repos-%zu@@", i);
-		json_object_object_add(jt, "repos", jstr(mark));
-		json_object_array_add(targets, jt);
-	}
-	json_object_object_add(doc, "targets", targets);
-	json_object_object_add(sum, "repos", json_object_new_int64((int64_t)repos));
-	json_object_object_add(sum, "repos_changed", json_object_new_int64((int64_t)changed));
-	for (int k = OP_CREATE; k <= OP_NOTICE; k++)
-		json_object_object_add(sum, op_name((enum op_kind)k), json_object_new_int64((int64_t)by[k]));
-	json_object_object_add(sum, "failed", json_object_new_int64((int64_t)failed));
-	json_object_object_add(doc, "summary", sum);
-	json_object_object_add(doc, "journal", jstr(run->journal_path));
-	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						   JSON_C_TO_STRING_NOSLASHESCAPE);
-	for (size_t i = 0; i < run->n_targets; i++) {
-		char mark[64];
-
-		snprintf(mark, sizeof(mark), REPOS_MARK, i);
-		if (!(at = strstr(text, mark)))
-			break;
-		fwrite(text, 1, (size_t)(at - text), stdout);
-		print_repos_json(run, &run->targets[i]);
-		text = at + strlen(mark);
-	}
-	puts(text);
-	fflush(stdout);
-	json_object_put(doc);
-}
+/* ---- json: the result document is in result_json.c ---- */
 
 void output_result(const struct run *run)
 {
@@ -702,7 +454,7 @@ static void report_target_errors(const struct run *run)
 		const struct target_run *tr = &run->targets[i];
 
 		if (tr->code)
-			log_error("%s%s%s: %s", target_label(tr), tr->owner ? " " : "",
+			log_error("%s%s%s: %s", output_target_label(tr), tr->owner ? " " : "",
 				  tr->owner ? tr->owner : "", tr->error);
 		for (size_t j = 0; j < tr->n_repos; j++)
 			if (tr->repos[j].read_code)
@@ -774,7 +526,7 @@ int output_list(const struct run *run)
 			json_object *l = json_object_new_object(), *c = json_object_new_object();
 			json_object *d = json_object_new_object();
 
-			json_object_object_add(l, "name", jstr(s->names[most(s->names, s->n_names)].value));
+			json_object_object_add(l, "name", json_str(s->names[most(s->names, s->n_names)].value));
 			json_object_object_add(l, "repos", json_object_new_int64((int64_t)s->repos));
 			for (size_t k = 0; k < s->n_colors; k++)
 				json_object_object_add(c, s->colors[k].value,
@@ -794,8 +546,8 @@ int output_list(const struct run *run)
 				const struct repo_run *r = &tr->repos[j];
 				json_object *jr = json_object_new_object(), *ls = json_object_new_array();
 
-				json_object_object_add(jr, "repo", jstr(r->full));
-				json_object_object_add(jr, "error", jstr(r->read_error));
+				json_object_object_add(jr, "repo", json_str(r->full));
+				json_object_object_add(jr, "error", json_str(r->read_error));
 				for (size_t k = 0; k < r->n_labels; k++) {
 					const struct label *l = &r->labels[k];
 					json_object *jl = json_object_new_object();
@@ -804,9 +556,9 @@ int output_list(const struct run *run)
 						json_object_put(jl);
 						continue;
 					}
-					json_object_object_add(jl, "name", jstr(l->name));
-					json_object_object_add(jl, "color", jstr(l->color));
-					json_object_object_add(jl, "description", jstr(l->description));
+					json_object_object_add(jl, "name", json_str(l->name));
+					json_object_object_add(jl, "color", json_str(l->color));
+					json_object_object_add(jl, "description", json_str(l->description));
 					json_object_array_add(ls, jl);
 				}
 				json_object_object_add(jr, "labels", ls);
