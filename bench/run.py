@@ -79,6 +79,34 @@ def seed(gh, repos, labels, drift):
     return writes
 
 
+def seed_writes(gh, repos, labels, writes):
+    """repos x labels with exactly `writes` writes to make: 3 in each of
+    the first repos (a missing label, a wrong colour, a stale description),
+    the rest in the next one. Returns W."""
+    left = writes
+    for i in range(repos):
+        ls = [dict(x) for x in labels]
+        n = min(3, left)
+        if n >= 1:
+            ls.pop(0)
+        if n >= 2:
+            ls[0]["color"] = "000000"
+        if n >= 3:
+            ls[1]["description"] = "stale"
+        left -= n
+        gh.add_repo(OWNER, "repo-%05d" % i, labels=ls)
+    return writes - left
+
+
+def bench_home(labels):
+    """A fresh HOME for the runs and the labels file in it: (home, path)."""
+    home = tempfile.mkdtemp(prefix="epithet-bench-")
+    lf = os.path.join(home, "labels.json")
+    with open(lf, "w") as f:
+        json.dump({"labels": labels}, f)
+    return home, lf
+
+
 def peak_rss_kib(proc_pid, done):
     """Poll VmHWM of a pid (fallback when GNU time is missing)."""
     best = [0]
@@ -158,6 +186,7 @@ class Runner:
 
     def measure(self, gh, home, label, argv, mode, extra=()):
         gh.clear_requests()
+        gh.max_writes_in_flight = 0
         core0 = gh.rate_limit_state()["used"]
         gql0 = gh.rate_limit_state(resource="graphql")["used"]
         conns0 = gh.connections
@@ -174,6 +203,7 @@ class Runner:
             "core_points": gh.rate_limit_state()["used"] - core0,
             "graphql_points": gh.rate_limit_state(resource="graphql")["used"] - gql0,
             "write_times": [r.time for r in gh.writes()],
+            "writes_in_flight": gh.max_writes_in_flight,
             "connections": gh.connections - conns0,
         }
         if doc:
@@ -199,10 +229,7 @@ def scenario(runner, repos, mode, args, graphql=True, runs=("sync", "re-run", "p
                     latency=args.latency / 1000.0, graphql=graphql,
                     rate_limit=100000, graphql_rate_limit=100000)
     writes = seed(gh, repos, labels, args.drift)
-    home = tempfile.mkdtemp(prefix="epithet-bench-")
-    lf = os.path.join(home, "labels.json")
-    with open(lf, "w") as f:
-        json.dump({"labels": labels}, f)
+    home, lf = bench_home(labels)
     rows = []
     gh.start()
     try:
@@ -247,10 +274,7 @@ def pacing(runner, args):
     labels = label_set(args.labels)
     gh = FakeGitHub(token=TOKEN, rate_limiting=True, latency=args.latency / 1000.0, graphql=True)
     writes = seed(gh, repos, labels, args.drift)
-    home = tempfile.mkdtemp(prefix="epithet-bench-")
-    lf = os.path.join(home, "labels.json")
-    with open(lf, "w") as f:
-        json.dump({"labels": labels}, f)
+    home, lf = bench_home(labels)
     gh.start()
     try:
         row = runner.measure(gh, home, "sync", ["sync", "-y", "-c", lf], "dotcom",
@@ -271,6 +295,50 @@ def pacing(runner, args):
             "time_s": row["time_s"], "estimate_s": est, "rc": row["rc"]}
 
 
+def jobs_sweep(runner, args):
+    """Parallel writes (SPEC 11): one sync of W writes over R repos against
+    a GitHub Enterprise Server without rate limiting (no pacing), at each
+    --jobs; wall time against the network bound W x latency / jobs + the
+    reads (repo pages and GraphQL reads, one latency each)."""
+    labels = label_set(args.labels)
+    rows = []
+    for jobs in (int(x) for x in args.jobs_sweep.split(",") if x.strip()):
+        gh = FakeGitHub(token=TOKEN, ghes=True, rate_limiting=False,
+                        latency=args.latency / 1000.0, graphql=True)
+        writes = seed_writes(gh, args.sweep_repos, labels, args.sweep_writes)
+        home, lf = bench_home(labels)
+        gh.start()
+        try:
+            saved, runner.args.jobs = runner.args.jobs, jobs
+            row = runner.measure(gh, home, "sync", ["sync", "-y", "-c", lf], "ghes",
+                                 ["--write-interval", "0"])
+            runner.args.jobs = saved
+        finally:
+            gh.stop()
+            shutil.rmtree(home, ignore_errors=True)
+        m = minimum(args.sweep_repos, writes, "sync")
+        reads = m["requests"] - writes
+        lat = args.latency / 1000.0
+        row.update({"jobs": jobs, "repos": args.sweep_repos, "w": writes, "min": m,
+                    "reads_s": reads * lat, "bound_s": writes * lat / jobs + reads * lat,
+                    "target_s": 1.2 * writes * lat / jobs + reads * lat})
+        row.pop("write_times", None)
+        rows.append(row)
+    print("parallel writes: GHES fake without rate limiting, %d repos, %g ms a request; "
+          "bound = W x latency / jobs + reads x latency; target = 1.2 x W x latency / jobs "
+          "+ reads x latency" % (args.sweep_repos, args.latency))
+    fmt = "%4s %6s %8s %6s %5s %9s %11s %7s %7s %8s %7s %7s"
+    print(fmt % ("jobs", "writes", "requests", "min", "ratio", "in flight", "connections",
+                 "wall s", "bound s", "target s", "cpu s", "RSS MiB"))
+    for r in rows:
+        print(fmt % (r["jobs"], r["writes"], r["requests"], r["min"]["requests"],
+                     ratio(r["requests"], r["min"]["requests"]), r["writes_in_flight"],
+                     r["connections"], "%.2f" % r["time_s"], "%.2f" % r["bound_s"],
+                     "%.2f" % r["target_s"], "-" if r["cpu_s"] is None else "%.2f" % r["cpu_s"],
+                     "%.1f" % (r["rss_kib"] / 1024.0)))
+    return rows
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repos", default="120,1000,5000", help="comma-separated sizes")
@@ -288,13 +356,29 @@ def main(argv=None):
     ap.add_argument("--pacing-repos", type=int, default=300)
     ap.add_argument("--pacing-interval", default="0.25")
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--jobs-sweep", metavar="J,J,...",
+                    help="only the parallel-writes runs, at these --jobs (e.g. 1,4,8)")
+    ap.add_argument("--sweep-repos", type=int, default=120)
+    ap.add_argument("--sweep-writes", type=int, default=308)
+    ap.add_argument("--runs", default="sync,re-run,plan",
+                    help="which runs, of sync,re-run,plan (a re-run or plan alone is cold)")
     a = ap.parse_args(argv)
+    runs = tuple(x for x in a.runs.split(",") if x.strip())
     runner = Runner(a)
+    if a.jobs_sweep:
+        rows = jobs_sweep(runner, a)
+        if a.json:
+            with open(a.json, "w") as f:
+                json.dump({"jobs": rows}, f, indent=1)
+        return 1 if [r for r in rows if r["rc"] != 0] else 0
     rows = []
     for r in (int(x) for x in a.repos.split(",") if x.strip()):
-        rows += scenario(runner, r, a.mode, a)
+        t0 = time.monotonic()
+        rows += scenario(runner, r, a.mode, a, runs=runs)
         if a.compare_rest:
-            rows += scenario(runner, r, a.mode, a, graphql=False)
+            rows += scenario(runner, r, a.mode, a, graphql=False, runs=runs)
+        sys.stderr.write("bench: R = %d took %.0f s (seeding the fake included)\n"
+                         % (r, time.monotonic() - t0))
     print("fake GitHub, %d labels a repo, %d%% of repos drifting (3 writes each), %g ms a "
           "request, -j %d; min = the fewest requests / REST points possible"
           % (a.labels, round(a.drift * 100), a.latency, a.jobs))

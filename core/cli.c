@@ -189,7 +189,7 @@ static const char global_help[] =
 	"  -c, --config FILE       labels file (YAML or JSON; the files it extends are read first)\n"
 	"  -n, --dry-run           compute and print the plan, change nothing\n"
 	"  -y, --yes               do not ask before destructive changes\n"
-	"  -j, --jobs N            parallel reads\n"
+	"  -j, --jobs N            parallel reads (and writes where not paced)\n"
 	"      --write-interval S  seconds between two writes (default: the forge's guidance)\n"
 	"      --max-wait S        longest wait for a rate-limit reset (default 900)\n"
 	"      --token-file FILE   read the token from FILE (there is no token option: it would show in ps)\n"

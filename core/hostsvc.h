@@ -91,6 +91,10 @@ uint64_t hostsvc_writes_estimate_ms(const struct hostsvc *h, uint64_t n, bool *p
  * installed, or its renewed token refused too). */
 bool hostsvc_app_used(const struct hostsvc *h);
 bool hostsvc_app_failed(const struct hostsvc *h);
+/* Whether writes are paced (an interval between writes, or writes per
+ * minute or hour): then they go one at a time, whatever the plugin allows
+ * (SPEC 11). Known once the plugin's open() has set the endpoint. */
+bool hostsvc_writes_paced(struct hostsvc *h);
 void hostsvc_free(struct hostsvc *h);
 
 /*

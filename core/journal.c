@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +23,21 @@
 #include "strpool.h"
 #include "util.h"
 
+/*
+ * Writes of different repos may be applied at once (engine/apply.c): the
+ * lock keeps the sequence numbers in the order of the lines in the file,
+ * and the lines are made durable by group commit: each caller returns once
+ * an fsync begun after its line was written has ended, but one fsync
+ * covers every line written before it began (sync_lines).
+ */
 struct journal {
 	int fd;
 	long seq;
+	pthread_mutex_t lock;      /* guards everything below and the file's end */
+	pthread_cond_t synced_cond;
+	long written;              /* lines written */
+	long synced;               /* lines known durable */
+	bool syncing;              /* an fsync is under way (the lock released) */
 };
 
 char *journal_dir(void)
@@ -57,8 +70,9 @@ static int mkdirs(const char *path)
 	return rc;
 }
 
-/* One line, one write(), then fsync: a crash loses at most this line. */
-static int write_line(int fd, json_object *o)
+/* One line, one write(), then fsync (unless @sync is false: the caller
+ * syncs): a crash loses at most this line. */
+static int write_line(int fd, json_object *o, bool sync)
 {
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							      JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -77,10 +91,38 @@ static int write_line(int fd, json_object *o)
 		}
 		off += (size_t)w;
 	}
-	if (rc == 0)
+	if (rc == 0 && sync)
 		rc = fsync(fd);
 	free(line);
 	return rc;
+}
+
+/* Until line @n is durable; the lock held (released during an fsync). */
+static void sync_lines(struct journal *j, long n)
+{
+	while (j->synced < n) {
+		long upto;
+
+		if (j->syncing) {
+			pthread_cond_wait(&j->synced_cond, &j->lock);
+			continue;
+		}
+		upto = j->written;
+		j->syncing = true;
+		pthread_mutex_unlock(&j->lock);
+		(void)fsync(j->fd);
+		pthread_mutex_lock(&j->lock);
+		j->syncing = false;
+		j->synced = upto;
+		pthread_cond_broadcast(&j->synced_cond);
+	}
+}
+
+/* One line at the end of @j, durable when this returns; the lock held. */
+static void append_line(struct journal *j, json_object *o)
+{
+	if (write_line(j->fd, o, false) == 0)
+		sync_lines(j, ++j->written);
 }
 
 static void iso_now(char *buf, size_t n, bool compact)
@@ -129,7 +171,7 @@ struct journal *journal_create(const char *command, char **path, char *err, size
 	json_object_object_add(head, "epithet", json_object_new_string(EPITHET_VERSION));
 	json_object_object_add(head, "command", json_object_new_string(command ? command : ""));
 	json_object_object_add(head, "started", json_object_new_string(now));
-	if (write_line(fd, head) != 0) {
+	if (write_line(fd, head, true) != 0) {
 		snprintf(err, n, "cannot write the journal %s: %s", *path, strerror(errno));
 		json_object_put(head);
 		close(fd);
@@ -140,6 +182,8 @@ struct journal *journal_create(const char *command, char **path, char *err, size
 	json_object_put(head);
 	j = xcalloc(1, sizeof(*j));
 	j->fd = fd;
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->synced_cond, NULL);
 	return j;
 }
 
@@ -168,6 +212,7 @@ long journal_intent(struct journal *j, const struct target_run *tr, const struct
 
 	if (!j)
 		return -1;
+	pthread_mutex_lock(&j->lock);
 	seq = ++j->seq;
 	o = json_object_new_object();
 	json_object_object_add(o, "seq", json_object_new_int64(seq));
@@ -209,7 +254,8 @@ long journal_intent(struct journal *j, const struct target_run *tr, const struct
 		}
 		json_object_object_add(o, "items", items);
 	}
-	write_line(j->fd, o);
+	append_line(j, o);
+	pthread_mutex_unlock(&j->lock);
 	json_object_put(o);
 	return seq;
 }
@@ -223,7 +269,9 @@ void journal_done(struct journal *j, long seq, int code)
 	o = json_object_new_object();
 	json_object_object_add(o, "done", json_object_new_int64(seq));
 	json_object_object_add(o, "status", json_object_new_int(code));
-	write_line(j->fd, o);
+	pthread_mutex_lock(&j->lock);
+	append_line(j, o);
+	pthread_mutex_unlock(&j->lock);
 	json_object_put(o);
 }
 
@@ -232,6 +280,8 @@ void journal_close(struct journal *j)
 	if (!j)
 		return;
 	close(j->fd);
+	pthread_cond_destroy(&j->synced_cond);
+	pthread_mutex_destroy(&j->lock);
 	free(j);
 }
 
@@ -247,7 +297,7 @@ int journal_mark_undone(const char *path)
 	iso_now(now, sizeof(now), false);
 	o = json_object_new_object();
 	json_object_object_add(o, "undone", json_object_new_string(now));
-	rc = write_line(fd, o);
+	rc = write_line(fd, o, true);
 	json_object_put(o);
 	close(fd);
 	return rc;

@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "config.h"
+#include "result_json.h"
 #include "log.h"
 #include "util.h"
-#include "when.h"
 
 /* ---- human helpers ---- */
 
@@ -48,25 +48,6 @@ static const char *sym_color(const struct run_options *o, enum op_kind k)
 static const char *reset(const struct run_options *o)
 {
 	return o->color ? "\x1b[0m" : "";
-}
-
-/* Issues and PRs carrying the label an op acts on: from the listed items
- * when the forge can list them, else from the label's own counts. */
-void output_usage_counts(const struct op *op, const struct op_run *orun, long long *issues,
-			 long long *pulls)
-{
-	*issues = *pulls = -1;
-	if (op->retires && !op->cur) {
-		/* a label the repo does not have yet: nothing carries it */
-		*issues = *pulls = 0;
-	} else if (orun && orun->items.known) {
-		*issues = *pulls = 0;
-		for (size_t i = 0; i < orun->items.n; i++)
-			(*(orun->items.v[i].is_pull ? pulls : issues))++;
-	} else if (op->cur) {
-		*issues = op->cur->issues;
-		*pulls = op->cur->pulls;
-	}
 }
 
 static void print_usage(FILE *f, const struct op *op, const struct op_run *orun)
@@ -155,11 +136,6 @@ static void print_sets(FILE *f, const struct repo_run *r)
 		fprintf(f, "%s%s", i ? ", " : "  [sets: ", display(r->sets[i]));
 	if (r->sets && r->sets[0])
 		fputc(']', f);
-}
-
-const char *output_target_label(const struct target_run *tr)
-{
-	return tr->plugin ? tr->plugin->forge->name : tr->t->forge;
 }
 
 void output_report_errors(const struct run *run)
@@ -301,194 +277,7 @@ void output_progress(const struct run *run, const struct target_run *tr, const s
 		log_info("%s: %s %s: done", r->full, op_name(op->kind), name);
 }
 
-/* ---- json ---- */
-
-json_object *output_jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static const char *state_name(enum op_state s)
-{
-	static const char *const names[] = {"planned", "done", "failed", "skipped"};
-
-	return names[s];
-}
-
-static json_object *json_op(const struct op *op, const struct op_run *orun)
-{
-	json_object *j = json_object_new_object();
-	long long is, pr;
-
-	json_object_object_add(j, "op", output_jstr(op_name(op->kind)));
-	json_object_object_add(j, "label", output_jstr(op->cur ? op->cur->name : op->name));
-	if (op->kind == OP_NOTICE) {
-		json_object_object_add(j, "message", output_jstr(op->why));
-		if (op->retires) {
-			char when[32];
-
-			when_format(op->retire_at, when, sizeof(when));
-			json_object_object_add(j, "retires", output_jstr(when));
-			output_usage_counts(op, orun, &is, &pr);
-			json_object_object_add(j, "issues", is < 0 ? NULL : json_object_new_int64(is));
-			json_object_object_add(j, "pulls", pr < 0 ? NULL : json_object_new_int64(pr));
-		}
-		return j;
-	}
-	if (op->fields & EPITHET_FIELD_NAME && op->kind != OP_CREATE)
-		json_object_object_add(j, "new_name", output_jstr(op->name));
-	if (op->fields & EPITHET_FIELD_COLOR) {
-		if (op->cur)
-			json_object_object_add(j, "old_color", output_jstr(op->cur->color));
-		json_object_object_add(j, "color", output_jstr(op->color));
-	}
-	if (op->fields & EPITHET_FIELD_DESCRIPTION) {
-		if (op->cur)
-			json_object_object_add(j, "old_description",
-					       output_jstr(op->cur->description ? op->cur->description : ""));
-		json_object_object_add(j, "description", output_jstr(op->description));
-	}
-	if (op->fields & EPITHET_FIELD_EXCLUSIVE)
-		json_object_object_add(j, "exclusive",
-				       json_object_new_boolean(op->flags & EPITHET_LABEL_EXCLUSIVE));
-	if (op->into)
-		json_object_object_add(j, "into", output_jstr(op->into));
-	if (op->why)
-		json_object_object_add(j, "reason", output_jstr(op->why));
-	if (op->retired) {
-		char when[32];
-
-		when_format(op->retire_at, when, sizeof(when));
-		json_object_object_add(j, "retired", output_jstr(when));
-	}
-	json_object_object_add(j, "destructive", json_object_new_boolean(op->destructive));
-	if (op->destructive) {
-		output_usage_counts(op, orun, &is, &pr);
-		json_object_object_add(j, "issues", is < 0 ? NULL : json_object_new_int64(is));
-		json_object_object_add(j, "pulls", pr < 0 ? NULL : json_object_new_int64(pr));
-		if (orun && orun->items.known) {
-			json_object *a = json_object_new_array();
-
-			for (size_t i = 0; i < orun->items.n; i++)
-				json_object_array_add(a, json_object_new_int64((int64_t)orun->items.v[i].number));
-			json_object_object_add(j, "items", a);
-		}
-	}
-	json_object_object_add(j, "status", output_jstr(state_name(orun ? orun->state : OPST_PLANNED)));
-	if (orun && orun->error)
-		json_object_object_add(j, "error", output_jstr(orun->error));
-	return j;
-}
-
-static json_object *json_sets(const struct repo_run *r)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; r->sets && r->sets[i]; i++)
-		json_object_array_add(a, output_jstr(r->sets[i]));
-	return a;
-}
-
-static json_object *json_requests(const struct target_run *tr)
-{
-	json_object *j = json_object_new_object();
-	struct hostsvc_stats st = tr->stats;
-
-	if (tr->hs)
-		hostsvc_stats(tr->hs, &st);
-	json_object_object_add(j, "total", json_object_new_int64((int64_t)st.requests));
-	json_object_object_add(j, "reads", json_object_new_int64((int64_t)st.reads));
-	json_object_object_add(j, "writes", json_object_new_int64((int64_t)st.writes));
-	json_object_object_add(j, "not_modified", json_object_new_int64((int64_t)st.not_modified));
-	json_object_object_add(j, "retries", json_object_new_int64((int64_t)st.retries));
-	json_object_object_add(j, "connections", json_object_new_int64((int64_t)st.connections));
-	json_object_object_add(j, "rate_limit_remaining",
-			       st.rate_remaining < 0 ? NULL : json_object_new_int64(st.rate_remaining));
-	return j;
-}
-
-static json_object *json_estimate(const struct target_run *tr)
-{
-	json_object *j = json_object_new_object();
-
-	json_object_object_add(j, "writes", json_object_new_int64((int64_t)tr->estimate.writes));
-	json_object_object_add(j, "seconds",
-			       json_object_new_double((double)(tr->estimate.ms / 100) / 10.0));
-	json_object_object_add(j, "paced", json_object_new_boolean(tr->estimate.paced));
-	return j;
-}
-
-static json_object *json_target_head(const struct target_run *tr)
-{
-	json_object *jt = json_object_new_object();
-
-	json_object_object_add(jt, "forge", output_jstr(output_target_label(tr)));
-	json_object_object_add(jt, "url", output_jstr(tr->t->api_url ? tr->t->api_url : tr->t->url));
-	json_object_object_add(jt, "owner", output_jstr(tr->owner));
-	json_object_object_add(jt, "error", output_jstr(tr->error));
-	json_object_object_add(jt, "requests", json_requests(tr));
-	json_object_object_add(jt, "estimate", json_estimate(tr));
-	return jt;
-}
-
-void output_print_json(json_object *doc)
-{
-	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-							 JSON_C_TO_STRING_NOSLASHESCAPE));
-	fflush(stdout);
-	json_object_put(doc);
-}
-
-static void result_json(const struct run *run)
-{
-	json_object *doc = json_object_new_object(), *targets = json_object_new_array();
-	json_object *sum = json_object_new_object();
-	size_t by[OP_NOTICE + 1] = {0}, failed = 0, repos = 0, changed = 0;
-
-	json_object_object_add(doc, "epithet", output_jstr(EPITHET_VERSION));
-	json_object_object_add(doc, "command", output_jstr(run->opt->cmd_name));
-	json_object_object_add(doc, "dry_run",
-			       json_object_new_boolean(run->opt->dry_run || run->opt->cmd == CMD_PLAN));
-	json_object_object_add(doc, "applied", json_object_new_boolean(run->applied));
-	json_object_object_add(doc, "refused", json_object_new_boolean(run->refused));
-	for (size_t i = 0; i < run->n_targets; i++) {
-		const struct target_run *tr = &run->targets[i];
-		json_object *jt = json_target_head(tr), *jr = json_object_new_array();
-
-		for (size_t j = 0; j < tr->n_repos; j++) {
-			const struct repo_run *r = &tr->repos[j];
-			json_object *o = json_object_new_object(), *ch = json_object_new_array();
-
-			repos++;
-			changed += plan_changes(&r->plan) > 0;
-			json_object_object_add(o, "repo", output_jstr(r->full));
-			json_object_object_add(o, "read_only", json_object_new_boolean(r->read_only));
-			json_object_object_add(o, "error", output_jstr(r->read_error));
-			if (run->want && run->want->n_sets)
-				json_object_object_add(o, "sets", json_sets(r));
-			for (size_t k = 0; k < r->plan.n; k++) {
-				const struct op_run *orun = r->ops ? &r->ops[k] : NULL;
-
-				by[r->plan.ops[k].kind]++;
-				failed += orun && orun->state == OPST_FAILED;
-				json_object_array_add(ch, json_op(&r->plan.ops[k], orun));
-			}
-			json_object_object_add(o, "changes", ch);
-			json_object_array_add(jr, o);
-		}
-		json_object_object_add(jt, "repos", jr);
-		json_object_array_add(targets, jt);
-	}
-	json_object_object_add(doc, "targets", targets);
-	json_object_object_add(sum, "repos", json_object_new_int64((int64_t)repos));
-	json_object_object_add(sum, "repos_changed", json_object_new_int64((int64_t)changed));
-	for (int k = OP_CREATE; k <= OP_NOTICE; k++)
-		json_object_object_add(sum, op_name((enum op_kind)k), json_object_new_int64((int64_t)by[k]));
-	json_object_object_add(sum, "failed", json_object_new_int64((int64_t)failed));
-	json_object_object_add(doc, "summary", sum);
-	json_object_object_add(doc, "journal", output_jstr(run->journal_path));
-	output_print_json(doc);
-}
+/* ---- json: the result document is in result_json.c ---- */
 
 void output_result(const struct run *run)
 {

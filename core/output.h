@@ -30,13 +30,8 @@ void output_markdown(const struct run *run);
 
 /* Shared by the output files. */
 void output_swatch(const struct run_options *o, FILE *f, const char *color);
-struct json_object;
-struct json_object *output_jstr(const char *s);     /* NULL stays NULL */
-void output_print_json(struct json_object *doc);    /* prints and frees */
-const char *output_target_label(const struct target_run *tr);
-/* Issues and PRs carrying the label @op acts on (-1: unknown). */
-void output_usage_counts(const struct op *op, const struct op_run *orun, long long *issues,
-			 long long *pulls);
+/* (output_jstr, output_print_json, output_target_label and
+ * output_usage_counts: result_json.h, the lower room.) */
 /* Log (stderr) every target and repo that could not be read. */
 void output_report_errors(const struct run *run);
 

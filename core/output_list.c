@@ -6,6 +6,7 @@
  * file. Reads struct run as the engine left it; changes nothing.
  */
 #include "output.h"
+#include "result_json.h"
 
 #include <errno.h>
 #include <json-c/json.h>

@@ -17,6 +17,7 @@
 
 #include "epithet/forge.h"
 #include "output.h"
+#include "result_json.h"
 #include "plan.h"
 #include "util.h"
 

@@ -76,17 +76,17 @@ struct op_run {
 };
 
 struct repo_run {
-	char *owner;
-	char *name;                /* NULL: the owner-level labels */
+	char *owner;               /* pooled (strpool.h) */
+	char *name;                /* the tail of full; NULL: the owner-level labels */
 	char *full;                /* "owner/name", or "owner (owner labels)" */
 	uint32_t flags;            /* EPITHET_REPO_* */
+	int read_code;             /* 0, or why its labels could not be read */
 	char **topics;
 	bool read_only;            /* archived or disabled: read, never written */
 	unsigned names_mode;       /* names_mode_for() the forge: how labels[].key is made */
-	struct label *labels;
+	struct label *labels;      /* after planning: only those its ops act on */
 	size_t n_labels;
 	size_t cap_labels;
-	int read_code;             /* 0, or why its labels could not be read */
 	char *read_error;
 	struct plan plan;
 	struct op_run *ops;        /* one per plan op */
@@ -118,6 +118,7 @@ struct target_run {
 		bool paced;            /* the pace makes them take longer than back to back */
 		uint64_t sent_before;  /* writes the session had sent by then */
 	} estimate;
+	int batch_reads;           /* list_labels_many: 0 not tried yet, 1 works, -1 not here */
 };
 
 struct run {

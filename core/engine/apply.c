@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,9 @@
 #include "output.h"
 #include "repopath.h"
 #include "util.h"
+
+/* Threads writing to one target at once, at most (like the read threads). */
+#define MAX_WRITERS 64
 
 /* ---- applying ---- */
 
@@ -242,50 +246,127 @@ static bool fatal_for_repo(int rc)
 	       rc == EPITHET_EINTERRUPTED;
 }
 
+/*
+ * The writes of one target. Each repo's ops go one at a time, in plan
+ * order, on one thread; with a plugin that allows concurrent writes and
+ * unpaced writes (hostsvc_writes_paced), up to --jobs repos are worked on at
+ * once, else one. The lock guards everything below it and the output.
+ */
+struct applier {
+	struct run *run;
+	struct target_run *tr;
+	struct journal *j;
+	pthread_mutex_t lock;
+	size_t next;               /* the next repo to take */
+	size_t applied, total;     /* changes made or tried, of the run's */
+	bool stop_all;             /* a rate limit or an interrupt: stop the run */
+};
+
+static bool stopping_all(struct applier *ap)
+{
+	bool stop;
+
+	pthread_mutex_lock(&ap->lock);
+	stop = ap->stop_all;
+	pthread_mutex_unlock(&ap->lock);
+	return stop || run_stopping();
+}
+
+static void apply_repo(struct applier *ap, struct repo_run *r)
+{
+	struct target_run *tr = ap->tr;
+	bool stop_repo = false;
+	char left[64];
+
+	for (size_t k = 0; k < r->plan.n; k++) {
+		const struct op *op = &r->plan.ops[k];
+		struct op_run *orun = &r->ops[k];
+		long seq;
+		int rc;
+
+		if (op->kind == OP_NOTICE)
+			continue;
+		if (stop_repo || stopping_all(ap)) {
+			orun->state = OPST_SKIPPED;
+			continue;
+		}
+		seq = journal_intent(ap->j, tr, r, op, orun);
+		rc = apply_op(tr, r, op, orun);
+		journal_done(ap->j, seq, rc);
+		pthread_mutex_lock(&ap->lock);
+		output_progress(ap->run, tr, r, op, orun);
+		estimate_left(ap->run, left, sizeof(left));
+		log_progress("applying: %zu/%zu changes%s", ++ap->applied, ap->total, left);
+		if (rc == EPITHET_ERATELIMIT || rc == EPITHET_EINTERRUPTED)
+			ap->stop_all = true;
+		pthread_mutex_unlock(&ap->lock);
+		if (fatal_for_repo(rc))
+			stop_repo = true;
+	}
+}
+
+static void *applier_main(void *arg)
+{
+	struct applier *ap = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&ap->lock);
+		i = ap->next++;
+		pthread_mutex_unlock(&ap->lock);
+		if (i >= ap->tr->n_repos)
+			break;
+		apply_repo(ap, &ap->tr->repos[i]);
+	}
+	return NULL;
+}
+
+/* How many repos of @tr are written at once: see struct applier. */
+static int write_jobs(const struct run *run, const struct target_run *tr)
+{
+	const struct epithet_forge *f = tr->plugin->forge;
+	int jobs = run->opt->jobs > 0 ? run->opt->jobs : 4;
+	size_t busy = 0;
+
+	if (!(f->capabilities & EPITHET_CAP_CONCURRENT_WRITES) || hostsvc_writes_paced(tr->hs))
+		return 1;
+	for (size_t i = 0; i < tr->n_repos; i++)
+		busy += plan_changes(&tr->repos[i].plan) > 0;
+	if ((size_t)jobs > busy)
+		jobs = busy ? (int)busy : 1;
+	return jobs > MAX_WRITERS ? MAX_WRITERS : jobs;
+}
+
 void apply_all(struct run *run, struct journal *j)
 {
-	bool stop_all = false;
-	size_t applied = 0, total = 0;
-	char left[64];
+	struct applier ap = {.run = run, .j = j};
 
 	for (size_t i = 0; i < run->n_targets; i++)
 		for (size_t jr = 0; jr < run->targets[i].n_repos; jr++)
-			total += plan_changes(&run->targets[i].repos[jr].plan);
+			ap.total += plan_changes(&run->targets[i].repos[jr].plan);
+	pthread_mutex_init(&ap.lock, NULL);
 
 	for (size_t i = 0; i < run->n_targets; i++) {
 		struct target_run *tr = &run->targets[i];
+		pthread_t th[MAX_WRITERS];
+		int n, started = 0;
 
-		for (size_t jr = 0; jr < tr->n_repos && !tr->code; jr++) {
-			struct repo_run *r = &tr->repos[jr];
-			bool stop_repo = false;
-
-			for (size_t k = 0; k < r->plan.n; k++) {
-				const struct op *op = &r->plan.ops[k];
-				struct op_run *orun = &r->ops[k];
-				long seq;
-				int rc;
-
-				if (op->kind == OP_NOTICE)
-					continue;
-				if (stop_all || stop_repo || run_stopping()) {
-					orun->state = OPST_SKIPPED;
-					continue;
-				}
-				seq = journal_intent(j, tr, r, op, orun);
-				rc = apply_op(tr, r, op, orun);
-				journal_done(j, seq, rc);
-				output_progress(run, tr, r, op, orun);
-				estimate_left(run, left, sizeof(left));
-				log_progress("applying: %zu/%zu changes%s", ++applied, total, left);
-				if (rc == EPITHET_ERATELIMIT || rc == EPITHET_EINTERRUPTED)
-					stop_all = true;
-				else if (fatal_for_repo(rc))
-					stop_repo = true;
-			}
-		}
+		if (tr->code)
+			continue;
+		ap.tr = tr;
+		ap.next = 0;
+		n = write_jobs(run, tr);
+		for (int k = 0; k < n && n > 1; k++)
+			if (pthread_create(&th[k], NULL, applier_main, &ap) == 0)
+				started++;
+		if (!started)
+			applier_main(&ap);
+		for (int k = 0; k < started; k++)
+			pthread_join(th[k], NULL);
 	}
+	pthread_mutex_destroy(&ap.lock);
 	log_progress_done();
 	if (run_stopping())
 		run->interrupted = true;
 }
-

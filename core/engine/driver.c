@@ -69,6 +69,31 @@ static void build_copy_desired(const struct repo_run *src, struct desired *d)
 
 /* ---- the run ---- */
 
+/* Repos read and planned at a time: what a run holds of the forge's labels
+ * (SPEC 11: memory bounded by the batch, not the estate). Ten batch reads
+ * of 100: 4 readers busy at --jobs 4. */
+#define WINDOW_REPOS 400
+
+/*
+ * A target's repos, a window at a time: read, owner labels added, planned,
+ * and every label no op acts on freed. The plan (and so the summary, the
+ * confirmation and the journal) still covers every repo before any write.
+ */
+static void read_and_plan(struct run *run, struct target_run *tr, const struct desired *want)
+{
+	int jobs = run->opt->jobs > 0 ? run->opt->jobs : 4;
+	struct repo_run *owner = read_owner_labels(tr);
+
+	for (size_t first = 0; first < tr->n_repos && !run_stopping(); first += WINDOW_REPOS) {
+		size_t n = tr->n_repos - first < WINDOW_REPOS ? tr->n_repos - first : WINDOW_REPOS;
+
+		read_labels(tr, first, n, jobs);
+		add_owner_labels(tr, owner, first, n);
+		plan_repos(run, tr, want, first, n);
+	}
+	owner_labels_free(owner);
+}
+
 static int exit_status(const struct run *run, const struct totals *t)
 {
 	bool auth = false, failed = false, usage = false, bad = false;
@@ -288,9 +313,11 @@ int engine_run(const struct run_options *o, const struct desired *want_in,
 		}
 		if (select_repos(tr) != 0)
 			continue;
-		read_labels(tr, o->jobs > 0 ? o->jobs : 4);
-		if (!reads_only)
-			add_owner_labels(tr);
+		if (reads_only) {
+			read_labels(tr, 0, tr->n_repos, o->jobs > 0 ? o->jobs : 4);
+			continue;
+		}
+		read_and_plan(&run, tr, want);
 	}
 
 	if (reads_only) {
@@ -301,7 +328,6 @@ int engine_run(const struct run_options *o, const struct desired *want_in,
 		goto out;
 	}
 
-	plan_all(&run, want);
 	for (size_t i = 0; i < run.n_targets; i++)
 		check_owner_duplicates(&run.targets[i], o->jobs > 0 ? o->jobs : 4);
 	status = show_and_apply(&run, o->cmd_name, o->dry_run || o->cmd == CMD_PLAN, NULL);

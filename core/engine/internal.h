@@ -66,18 +66,24 @@ void to_epithet_label(const struct label *l, struct epithet_label *out);
 void find_items(struct target_run *tr, struct repo_run *r);
 
 /* owner.c: owner-level labels beside the repos' own. */
-void add_owner_labels(struct target_run *tr);
+struct repo_run *read_owner_labels(struct target_run *tr);
+void add_owner_labels(struct target_run *tr, const struct repo_run *owner, size_t first,
+		      size_t count);
+void owner_labels_free(struct repo_run *owner);
 void check_owner_duplicates(struct target_run *tr, int jobs);
 
 /* planning.c: a plan per repo, and what the plans add up to. */
-void plan_all(struct run *run, const struct desired *want);
+/* Plans tr->repos[first, first + count), then drops the labels no op acts on. */
+void plan_repos(struct run *run, struct target_run *tr, const struct desired *want,
+		size_t first, size_t count);
 void plan_totals(const struct run *run, struct totals *t);
 
 /* read.c: reading the repos' labels (in parallel, in batches). */
 void label_finish(struct label *l);
 int collect_label(const struct epithet_label *l, void *payload);
 void read_one(struct target_run *tr, struct repo_run *r);
-void read_labels(struct target_run *tr, int jobs);
+/* The labels of tr->repos[first, first + count), on up to @jobs threads. */
+void read_labels(struct target_run *tr, size_t first, size_t count, int jobs);
 
 /* select.c: the repos a target names. */
 /* How the target's forge matches names (names_mode_for its capabilities):

@@ -34,44 +34,54 @@ static bool listed_by_id(const struct repo_run *r, const struct label *l)
  * duplicates and never creates a repo label shadowing an owner label. One
  * extra read per target.
  */
-void add_owner_labels(struct target_run *tr)
+struct repo_run *read_owner_labels(struct target_run *tr)
 {
-	struct repo_run owner = {0};
+	struct repo_run *owner;
 
 	if (tr->code || tr->t->org_labels || !tr->owner ||
 	    !(tr->plugin->forge->capabilities & EPITHET_CAP_ORG_LABELS))
+		return NULL;
+	owner = xcalloc(1, sizeof(*owner));
+	owner->owner = tr->owner;
+	owner->names_mode = target_names_mode(tr);
+	read_one(tr, owner);
+	if (owner->read_code)
+		log_warn("%s: cannot read the owner-level labels: %s", tr->owner, owner->read_error);
+	return owner;
+}
+
+void add_owner_labels(struct target_run *tr, const struct repo_run *owner, size_t first,
+		      size_t count)
+{
+	if (!owner || owner->read_code)
 		return;
-	owner.owner = tr->owner;
-	owner.names_mode = target_names_mode(tr);
-	read_one(tr, &owner);
-	if (owner.read_code) {
-		log_warn("%s: cannot read the owner-level labels: %s", tr->owner, owner.read_error);
-	} else {
-		for (size_t j = 0; j < tr->n_repos; j++) {
-			struct repo_run *r = &tr->repos[j];
+	for (size_t j = first; j < first + count && j < tr->n_repos; j++) {
+		struct repo_run *r = &tr->repos[j];
 
-			for (size_t k = 0; k < owner.n_labels && !r->read_code; k++) {
-				struct label *l;
+		for (size_t k = 0; k < owner->n_labels && !r->read_code; k++) {
+			struct label *l;
 
-				if (listed_by_id(r, &owner.labels[k]))
-					continue;
-				grow(&r->labels, &r->cap_labels, r->n_labels + 1, sizeof(*r->labels));
-				l = &r->labels[r->n_labels++];
-				*l = owner.labels[k];
-				l->name = xstrdup(l->name);
-				l->color = xstrdup(l->color);
-				l->description = xstrdup(l->description);
-				l->id = xstrdup(l->id);
-				l->key = xstrdup(l->key);
-				l->holder = xstrdup(l->holder);
-				l->flags |= EPITHET_LABEL_OWNER;
-			}
+			if (listed_by_id(r, &owner->labels[k]))
+				continue;
+			grow(&r->labels, &r->cap_labels, r->n_labels + 1, sizeof(*r->labels));
+			l = &r->labels[r->n_labels++];
+			*l = owner->labels[k];
+			/* the pooled strings are shared; the id is the label's own */
+			l->id = xstrdup(l->id);
+			l->flags |= EPITHET_LABEL_OWNER;
 		}
 	}
-	for (size_t k = 0; k < owner.n_labels; k++)
-		label_finish(&owner.labels[k]);
-	free(owner.labels);
-	free(owner.read_error);
+}
+
+void owner_labels_free(struct repo_run *owner)
+{
+	if (!owner)
+		return;
+	for (size_t k = 0; k < owner->n_labels; k++)
+		label_finish(&owner->labels[k]);
+	free(owner->labels);
+	free(owner->read_error);
+	free(owner);
 }
 
 /*
@@ -105,7 +115,7 @@ void check_owner_duplicates(struct target_run *tr, int jobs)
 		free(scan.error);
 		return;
 	}
-	read_labels(&scan, jobs);
+	read_labels(&scan, 0, scan.n_repos, jobs);
 	for (size_t k = 0; k < owner->plan.n; k++) {
 		struct op *op = &owner->plan.ops[k];
 		char *key;

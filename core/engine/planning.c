@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -39,35 +40,78 @@ static void plan_for_repo(const struct target_run *tr, struct repo_run *r, const
 	lf_repo_desired_finish(&mine);
 }
 
-void plan_all(struct run *run, const struct desired *want)
+static bool op_uses(const struct plan *p, const struct label *l)
 {
-	for (size_t i = 0; i < run->n_targets; i++) {
-		struct target_run *tr = &run->targets[i];
-		struct plan_opts po = {
-			.caps = tr->plugin ? tr->plugin->forge->capabilities : 0,
-			.prune = run->opt->prune,
-			.prune_archive = run->opt->prune_archive,
-			.default_color = "ededed",
-			.now = (int64_t)time(NULL),
-		};
+	for (size_t k = 0; k < p->n; k++)
+		if (p->ops[k].cur == l || p->ops[k].into_cur == l)
+			return true;
+	return false;
+}
 
-		if (tr->code)
+/*
+ * Once a repo is planned, only the labels its ops act on are needed (by
+ * the confirmation, the apply and the journal): the others are freed, so
+ * that a run's memory is its plan's, not the estate's labels (SPEC 11).
+ */
+static void keep_planned_labels(struct repo_run *r)
+{
+	struct label *kept = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n_labels; i++)
+		n += op_uses(&r->plan, &r->labels[i]);
+	if (n)
+		kept = xcalloc(n, sizeof(*kept));
+	n = 0;
+	for (size_t i = 0; i < r->n_labels; i++) {
+		struct label *l = &r->labels[i];
+
+		if (!op_uses(&r->plan, l)) {
+			label_finish(l);
 			continue;
-		/* Exclusive by name: nothing to write, so nothing to plan
-		 * (capability_notices said what the file asks in vain). */
-		if (exclusive_by_name(tr->plugin->forge))
-			po.caps &= ~EPITHET_CAP_EXCLUSIVE;
-		for (size_t j = 0; j < tr->n_repos; j++) {
-			struct repo_run *r = &tr->repos[j];
+		}
+		kept[n] = *l;
+		for (size_t k = 0; k < r->plan.n; k++) {
+			if (r->plan.ops[k].cur == l)
+				r->plan.ops[k].cur = &kept[n];
+			if (r->plan.ops[k].into_cur == l)
+				r->plan.ops[k].into_cur = &kept[n];
+		}
+		n++;
+	}
+	free(r->labels);
+	r->labels = kept;
+	r->n_labels = r->cap_labels = n;
+}
 
-			if (r->read_code || r->read_only)
-				continue;
+void plan_repos(struct run *run, struct target_run *tr, const struct desired *want,
+		size_t first, size_t count)
+{
+	struct plan_opts po = {
+		.caps = tr->plugin ? tr->plugin->forge->capabilities : 0,
+		.prune = run->opt->prune,
+		.prune_archive = run->opt->prune_archive,
+		.default_color = "ededed",
+		.now = (int64_t)time(NULL),
+	};
+
+	if (tr->code)
+		return;
+	/* Exclusive by name: nothing to write, so nothing to plan
+	 * (capability_notices said what the file asks in vain). */
+	if (exclusive_by_name(tr->plugin->forge))
+		po.caps &= ~EPITHET_CAP_EXCLUSIVE;
+	for (size_t j = first; j < first + count && j < tr->n_repos; j++) {
+		struct repo_run *r = &tr->repos[j];
+
+		if (!r->read_code && !r->read_only)
 			plan_for_repo(tr, r, want, &po);
-			if (r->read_code)
-				continue;
-			r->ops = xcalloc(r->plan.n ? r->plan.n : 1, sizeof(*r->ops));
+		if (!r->read_code && !r->read_only) {
+			if (r->plan.n)
+				r->ops = xcalloc(r->plan.n, sizeof(*r->ops));
 			find_items(tr, r);
 		}
+		keep_planned_labels(r);
 	}
 }
 

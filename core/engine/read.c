@@ -74,6 +74,7 @@ struct reader {
 	struct target_run *tr;
 	pthread_mutex_t lock;
 	size_t next;
+	size_t end;                /* the repos read: [next as first set, end) */
 	size_t done;
 	size_t batch;              /* repos per list_labels_many call; 0: one by one */
 };
@@ -204,11 +205,11 @@ static void *reader_main(void *arg)
 
 		pthread_mutex_lock(&rd->lock);
 		i = rd->next;
-		if (rd->batch && i < rd->tr->n_repos)
-			n = rd->tr->n_repos - i < rd->batch ? rd->tr->n_repos - i : rd->batch;
+		if (rd->batch && i < rd->end)
+			n = rd->end - i < rd->batch ? rd->end - i : rd->batch;
 		rd->next += n;
 		pthread_mutex_unlock(&rd->lock);
-		if (i >= rd->tr->n_repos || run_stopping())
+		if (i >= rd->end || run_stopping())
 			break;
 		if (rd->batch)
 			read_batch(rd->tr, i, n, false);
@@ -222,31 +223,44 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-void read_labels(struct target_run *tr, int jobs)
+void read_labels(struct target_run *tr, size_t first, size_t count, int jobs)
 {
 	const struct epithet_forge *f = tr->plugin->forge;
-	struct reader rd = {.tr = tr};
+	struct reader rd = {.tr = tr, .next = first, .end = first + count, .done = first};
 	pthread_t th[64];
 	int n = jobs < 1 ? 1 : (jobs > 64 ? 64 : jobs);
 	int started = 0;
-	size_t units = tr->n_repos;
+	size_t units = count;
 
+	if (rd.end > tr->n_repos)
+		rd.end = tr->n_repos;
 	/* Many repos per request where the forge can (a GraphQL query). The
-	 * first batch goes alone: if the forge cannot batch here after all
-	 * (ENOTSUPPORTED, ERATELIMIT: that budget is spent, an answer not
-	 * understood...), every repo is read one by one, in parallel, without
-	 * more tries. */
-	if ((f->capabilities & EPITHET_CAP_BATCH_READ) &&
-	    EPITHET_HAS_METHOD(struct epithet_forge, f, list_labels_many) && tr->n_repos >= 2) {
-		int rc;
-
-		rd.next = rd.done = tr->n_repos < BATCH_REPOS ? tr->n_repos : BATCH_REPOS;
+	 * target's first batch goes alone: if the forge cannot batch here
+	 * after all (ENOTSUPPORTED, ERATELIMIT: that budget is spent, an
+	 * answer not understood...), every repo is read one by one, in
+	 * parallel, without more tries (tr->batch_reads remembers it for the
+	 * target's next window of repos). */
+	if (!tr->batch_reads)
+		tr->batch_reads = (f->capabilities & EPITHET_CAP_BATCH_READ) &&
+				  EPITHET_HAS_METHOD(struct epithet_forge, f, list_labels_many) &&
+				  tr->n_repos >= 2 ? 0 : -1;
+	if (tr->batch_reads >= 0 && rd.end - rd.next >= 1) {
 		rd.batch = BATCH_REPOS;
-		rc = read_batch(tr, 0, rd.next, true);
-		if (rc != 0 && batch_retry_alone(rc) && !batch_repo_failure(rc))
-			rd.batch = rd.next = rd.done = 0;
-		units = rd.batch ? (tr->n_repos - rd.next + BATCH_REPOS - 1) / BATCH_REPOS
-				 : tr->n_repos;
+		if (tr->batch_reads == 0) {
+			size_t probe = rd.end - rd.next < BATCH_REPOS ? rd.end - rd.next : BATCH_REPOS;
+			int rc = read_batch(tr, rd.next, probe, true);
+
+			if (rc != 0 && batch_retry_alone(rc) && !batch_repo_failure(rc)) {
+				tr->batch_reads = -1;
+				rd.batch = 0;
+			} else {
+				tr->batch_reads = 1;
+				rd.next += probe;
+				rd.done += probe;
+			}
+		}
+		if (rd.batch)
+			units = (rd.end - rd.next + BATCH_REPOS - 1) / BATCH_REPOS;
 	}
 	if ((size_t)n > units)
 		n = (int)units;
@@ -267,4 +281,3 @@ void read_labels(struct target_run *tr, int jobs)
 	pthread_mutex_destroy(&rd.lock);
 	log_progress_done();
 }
-

@@ -11,6 +11,7 @@
 
 #include "names.h"
 #include "repopath.h"
+#include "strpool.h"
 #include "util.h"
 
 /* ---- selecting repos ---- */
@@ -73,9 +74,10 @@ void add_repo(struct target_run *tr, size_t *cap, const char *owner, const char 
 	grow(&tr->repos, cap, tr->n_repos + 1, sizeof(*tr->repos));
 	r = &tr->repos[tr->n_repos++];
 	memset(r, 0, sizeof(*r));
-	r->owner = xstrdup(owner);
-	r->name = xstrdup(name);
+	r->owner = (char *)strpool_intern(owner); /* one copy for an owner's repos */
+	/* r->name is the tail of r->full, "owner/NAME": one allocation a repo */
 	r->full = name ? xasprintf("%s/%s", owner, name) : xasprintf("%s (owner labels)", owner);
+	r->name = name ? r->full + strlen(owner) + 1 : NULL;
 	r->flags = flags;
 	r->read_only = flags & (EPITHET_REPO_ARCHIVED | EPITHET_REPO_DISABLED);
 	r->names_mode = target_names_mode(tr);

@@ -10,6 +10,7 @@
 
 #include "appauth.h"
 #include "log.h"
+#include "strpool.h"
 #include "util.h"
 
 /* ---- sessions ---- */
@@ -31,6 +32,8 @@ int open_target(struct run *run, struct target_run *tr)
 		tr->hopt.app_required = tr->t->app_required;
 	}
 	tr->hopt.owner = tr->t->org;
+	/* the host lets unpaced writes overlap; apply.c keeps them to different repos */
+	tr->hopt.concurrent_writes = (f->capabilities & EPITHET_CAP_CONCURRENT_WRITES) != 0;
 	/* conditional GETs: a repeated run of an unchanged org costs ~nothing */
 	tr->hopt.cache = true;
 	tr->hopt.dry_run = o->dry_run || o->cmd == CMD_PLAN || o->cmd == CMD_LIST ||
@@ -114,9 +117,8 @@ void repos_free(struct repo_run *repos, size_t n)
 		for (size_t k = 0; k < r->n_labels; k++)
 			label_finish(&r->labels[k]);
 		free(r->labels);
-		free(r->owner);
-		free(r->name);
-		free(r->full);
+		strpool_free(r->owner);
+		free(r->full); /* r->name is its tail (add_repo) */
 		free(r->read_error);
 		strv_free(r->topics);
 	}

@@ -163,7 +163,7 @@ int engine_undo(const struct run_options *o)
 		for (size_t k = 0; k < jf.n; k++)
 			if (journal_entry_to_undo(&jf.v[k]) && undo_target(&run, &targets, &n_targets, &jf.v[k]) == tr)
 				undo_repo(tr, &jf.v[k]);
-		read_labels(tr, o->jobs > 0 ? o->jobs : 4);
+		read_labels(tr, 0, tr->n_repos, o->jobs > 0 ? o->jobs : 4);
 	}
 	/* Newest change first. */
 	for (size_t k = jf.n; k-- > 0;) {

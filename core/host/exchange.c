@@ -175,6 +175,13 @@ int hs_exchange(struct hostsvc *h, const struct call *c, const char *url,
 		}
 
 		if (x.status == 403 || x.status == 429) {
+			if (!paced && !c->is_read && h->pacer) {
+				/* An unpaced write refused by a rate limit goes
+				 * on alone: the other writes wait for it (and a
+				 * secondary limit paces them from now on). */
+				pthread_mutex_lock(&h->pacer->write_lock);
+				paced = true;
+			}
 			rc = hs_rate_limit_wait(h, c, cur, &x, &rt, &rate_waits, err);
 			if (rc == 0)
 				continue;

@@ -150,15 +150,8 @@ static void unlock_shared(struct pacer *p)
 
 bool hs_writes_serial(struct hostsvc *h)
 {
-	long interval;
-
-	if (!h->opt.concurrent_writes)
-		return true;
 	/* read each time: a secondary rate limit may turn pacing on */
-	pthread_mutex_lock(&h->lock);
-	interval = h->write_interval_ms;
-	pthread_mutex_unlock(&h->lock);
-	return interval > 0 || h->writes_per_minute || h->writes_per_hour;
+	return !h->opt.concurrent_writes || hostsvc_writes_paced(h);
 }
 
 void hs_pace_wrote(struct pacer *p)
@@ -240,4 +233,14 @@ int hs_pace_write(struct hostsvc *h, struct epithet_error *err)
 			p->ring_count++;
 	}
 	return 0;
+}
+
+bool hostsvc_writes_paced(struct hostsvc *h)
+{
+	bool paced;
+
+	pthread_mutex_lock(&h->lock);
+	paced = h->write_interval_ms > 0 || h->writes_per_minute || h->writes_per_hour;
+	pthread_mutex_unlock(&h->lock);
+	return paced;
 }

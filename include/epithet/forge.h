@@ -46,8 +46,11 @@
  *   unless the plugin sets EPITHET_CAP_CONCURRENT_WRITES (@since 1.1): then
  *   writes to *different* repositories of one session may run at once (at
  *   most --jobs), while the writes to one repository still come one at a
- *   time, in plan order, and never overlap a read of that repository. A
- *   plugin built for 1.0 never sees concurrent writes.
+ *   time, in plan order, and never overlap a read of that repository.
+ *   Writes of the owner-level labels count as one more repository. Where
+ *   the endpoint's writes are paced (write_interval_ms, writes_per_minute,
+ *   writes_per_hour, or a --write-interval above 0) the host still sends
+ *   them one at a time. A plugin built for 1.0 never sees concurrent writes.
  * - open() and close() are never concurrent with anything on that session.
  * - Sessions are independent: two sessions (two targets) may run at once.
  *   Global state in a plugin needs a lock.

@@ -1038,10 +1038,12 @@ static const struct epithet_forge gitea_forge = {
 	.description = "Gitea and Forgejo, API v1 (org labels, scoped and archived labels)",
 	/* ARCHIVE is meaningful from Gitea 1.21: an older server answers
 	 * ENOTSUPPORTED to archiving. No UNIQUE_NAMES: Gitea allows two
-	 * labels of one name (trap 20). */
+	 * labels of one name (trap 20). CONCURRENT_WRITES: the session is
+	 * immutable after open() and a write keeps its state (the label ids
+	 * a name resolves to) on its own stack; Gitea has no write pacing. */
 	.capabilities = EPITHET_CAP_DESCRIPTION | EPITHET_CAP_RENAME | EPITHET_CAP_ORG_LABELS |
 			EPITHET_CAP_EXCLUSIVE | EPITHET_CAP_ARCHIVE | EPITHET_CAP_ISSUE_LABELS |
-			EPITHET_CAP_READ_FILE,
+			EPITHET_CAP_READ_FILE | EPITHET_CAP_CONCURRENT_WRITES,
 	/* name and description are untagged Go strings in Gitea's Label model,
 	 * which xorm makes VARCHAR(255) (characters on MySQL and PostgreSQL;
 	 * SQLite does not enforce it). The API checks no length itself: a

@@ -724,11 +724,14 @@ static const struct epithet_forge github_forge = {
 	/* No EPITHET_CAP_LABEL_COUNTS: counts would make each GraphQL read cost
 	 * 2 points per repository instead of 1 per 100 (github-graphql.c).
 	 * EPITHET_CAP_EMOJI_SHORTCODES: GitHub shows ":bug:" in a label name
-	 * as the emoji, so readers see one label in either spelling. */
+	 * as the emoji, so readers see one label in either spelling.
+	 * CONCURRENT_WRITES: the session is immutable after open(); on
+	 * api.github.com the endpoint's pacing (impl_open) keeps the host
+	 * writing one at a time, as GitHub asks. */
 	.capabilities = EPITHET_CAP_DESCRIPTION | EPITHET_CAP_RENAME |
 			EPITHET_CAP_ISSUE_LABELS | EPITHET_CAP_UNIQUE_NAMES |
 			EPITHET_CAP_BATCH_READ | EPITHET_CAP_READ_FILE |
-			EPITHET_CAP_EMOJI_SHORTCODES,
+			EPITHET_CAP_EMOJI_SHORTCODES | EPITHET_CAP_CONCURRENT_WRITES,
 	.name_max = 50,
 	.description_max = 100,
 	.open = impl_open,

@@ -27,9 +27,13 @@
  * ABI: threading. The host calls the read methods of one session from
  *   several threads at once. The session is immutable after open() and every
  *   call reads its file afresh into its own json-c tree, so reads share
- *   nothing mutable and need no lock. Writes are never concurrent with
- *   anything on the session (the host's promise), so a read-modify-write of
- *   one file needs no lock either.
+ *   nothing mutable and need no lock. Writes to one repository are never
+ *   concurrent with anything else on that repository (the host's promise),
+ *   so a read-modify-write of its file needs no lock either. Built for ABI
+ *   1.1, the plugin says so with EPITHET_CAP_CONCURRENT_WRITES: writes to
+ *   different repositories (different files, each with its own .tmp) may then
+ *   run at once. Built for 1.0, it has no such bit and the host keeps every
+ *   write of the session one at a time.
  *
  * The local forge behaves like GitHub where it matters to a sync: label names
  * are unique ignoring ASCII case, a name has at most 50 code points and a
@@ -1193,6 +1197,10 @@ out:
 
 /* ---- files of a repository (ABI 1.1) ------------------------------------ */
 
+/* ABI: a member appended in 1.1 exists only when built for 1.1; built
+ * against the 1.0 headers (tests/plugins/localtrace.c) the plugin is 1.0. */
+#if EPITHET_FORGE_ABI_MINOR >= 1
+
 /* The branch the files of every repository are on: this forge keeps one. */
 #define LOCAL_REF "main"
 
@@ -1288,6 +1296,7 @@ out:
 	free(root);
 	return rc;
 }
+#endif
 
 /* ---- the plugin --------------------------------------------------------- */
 
@@ -1297,6 +1306,12 @@ out:
  * NULL: it is for forges that read many repos in one request, and a file per
  * repo is already the cheapest read there is.
  */
+#if EPITHET_FORGE_ABI_MINOR >= 1
+#define LOCAL_CAPS_1_1 (EPITHET_CAP_READ_FILE | EPITHET_CAP_CONCURRENT_WRITES)
+#else
+#define LOCAL_CAPS_1_1 0
+#endif
+
 static const struct epithet_forge local_forge = {
 	.abi_major = EPITHET_FORGE_ABI_MAJOR,
 	.abi_minor = EPITHET_FORGE_ABI_MINOR,
@@ -1306,7 +1321,7 @@ static const struct epithet_forge local_forge = {
 	.description = "a directory on disk standing for an org (offline sandbox)",
 	.capabilities = EPITHET_CAP_DESCRIPTION | EPITHET_CAP_RENAME | EPITHET_CAP_ORG_LABELS |
 			EPITHET_CAP_EXCLUSIVE | EPITHET_CAP_ARCHIVE | EPITHET_CAP_LABEL_COUNTS |
-			EPITHET_CAP_ISSUE_LABELS | EPITHET_CAP_UNIQUE_NAMES | EPITHET_CAP_READ_FILE,
+			EPITHET_CAP_ISSUE_LABELS | EPITHET_CAP_UNIQUE_NAMES | LOCAL_CAPS_1_1,
 	.name_max = NAME_MAX_CP,
 	.description_max = DESCRIPTION_MAX_CP,
 	.open = impl_open,
@@ -1321,7 +1336,9 @@ static const struct epithet_forge local_forge = {
 	.add_label = impl_add_label,
 	.list_labels_many = NULL,
 	/* ABI 1.1 */
+#if EPITHET_FORGE_ABI_MINOR >= 1
 	.read_file = impl_read_file,
+#endif
 };
 
 /* ABI: the one exported symbol. A host of another major has other structs:

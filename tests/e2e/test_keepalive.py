@@ -94,8 +94,11 @@ class TestReuse(KeepAliveCase):
         self.assert_exact(fake, repos, res)
         writes = label_writes(fake)
         self.assertEqual(len(writes), 9, res)
-        # before keep-alive for writes, each of the 9 had a connection of its own
-        self.assertLessEqual(len({w.conn for w in writes}), 2, writes)
+        # before keep-alive for writes, each of the 9 had a connection of its own;
+        # now each writer thread keeps one (where writes to different repos may
+        # overlap, SPEC 11: one thread per repo, at most --jobs)
+        writers = min(int(JOBS), len(repos)) if self.forge == "gitea" else 1
+        self.assertLessEqual(len({w.conn for w in writes}), writers + 1, writes)
         self.assertEqual(self.reported(res)["connections"], fake.connections, res)
         self.assertLessEqual(fake.connections, int(JOBS) + 1, res)
 
@@ -150,11 +153,13 @@ class TestLostAnswerOnAReusedConnection(KeepAliveCase):
         def reused(req):
             return any(r.conn == req.conn and r.seq < req.seq for r in fake.requests)
 
+        # the first such write that comes on a used connection (with writes
+        # to different repos at once, SPEC 11, one may come on a new one)
         f = fake.add_fault(method=method, path=LABEL_PATH, when="after", drop=True,
-                           match=lambda req: seen.append(reused(req)) or True)
+                           match=lambda req: reused(req) and not seen.append(True))
         res = self.sync(fake)
         self.assertEqual(f.fired, 1, res)
-        self.assertEqual(seen[0], True, "the faulted write came on a new connection")
+        self.assertEqual(seen[0], True, "no write came on a used connection")
         self.assert_rc(res, 0)
         self.assert_exact(fake, repos, res)
         return fake, res

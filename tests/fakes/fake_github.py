@@ -483,6 +483,11 @@ class FakeGitHub(FakeForge):
                     "archived": r.archived, "private": r.private, "fork": r.fork,
                     "topics": list(r.topics)}
 
+    def counts_as_write(self, method, path):
+        """A GraphQL query is sent by POST but reads."""
+        return super().counts_as_write(method, path) and \
+            path != ("/api/graphql" if self.ghes else "/graphql")
+
     def is_graphql(self, req):
         """Whether a logged request went to the GraphQL endpoint."""
         return req.path == ("/api/graphql" if self.ghes else "/graphql")

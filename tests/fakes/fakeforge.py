@@ -327,6 +327,8 @@ class FakeForge:
         self._seq = 0
         self._conns = set()
         self._conns_lock = threading.Lock()
+        self.writes_in_flight = 0       # writes being served now (see counts_as_write)
+        self.max_writes_in_flight = 0   # the most of them at one time
         self._server = None
         self._thread = None
 
@@ -511,7 +513,28 @@ class FakeForge:
 
     # ---- the request pipeline --------------------------------------------
 
+    def counts_as_write(self, method, path):
+        """Whether a request counts in writes_in_flight (a subclass may
+        leave out a query API's POSTs)."""
+        return method not in ("GET", "HEAD", "OPTIONS")
+
     def _serve(self, handler, method, path, query, headers, raw_body):
+        """Serve one request, counting the writes in flight: a counter
+        moved as requests arrive and are answered, not from times."""
+        write = self.counts_as_write(method, path)
+        if write:
+            with self.lock:
+                self.writes_in_flight += 1
+                self.max_writes_in_flight = max(self.max_writes_in_flight,
+                                                self.writes_in_flight)
+        try:
+            self._serve_one(handler, method, path, query, headers, raw_body)
+        finally:
+            if write:
+                with self.lock:
+                    self.writes_in_flight -= 1
+
+    def _serve_one(self, handler, method, path, query, headers, raw_body):
         with self.lock:
             self._seq += 1
             req = Request(method, path, query, headers, raw_body, self._seq)

@@ -234,7 +234,8 @@ static void test_identity(void **state)
 	assert_true(g->capabilities == (EPITHET_CAP_DESCRIPTION | EPITHET_CAP_RENAME |
 					EPITHET_CAP_ISSUE_LABELS | EPITHET_CAP_UNIQUE_NAMES |
 					EPITHET_CAP_BATCH_READ | EPITHET_CAP_READ_FILE |
-					EPITHET_CAP_EMOJI_SHORTCODES));
+					EPITHET_CAP_EMOJI_SHORTCODES |
+					EPITHET_CAP_CONCURRENT_WRITES));
 	assert_int_equal(g->name_max, 50);
 	assert_int_equal(g->description_max, 100);
 	assert_non_null(g->open);

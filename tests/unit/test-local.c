@@ -436,7 +436,8 @@ static void test_abi(void **state)
 	assert_int_equal(f->capabilities,
 			 EPITHET_CAP_DESCRIPTION | EPITHET_CAP_RENAME | EPITHET_CAP_ORG_LABELS |
 			 EPITHET_CAP_EXCLUSIVE | EPITHET_CAP_ARCHIVE | EPITHET_CAP_LABEL_COUNTS |
-			 EPITHET_CAP_ISSUE_LABELS | EPITHET_CAP_UNIQUE_NAMES | EPITHET_CAP_READ_FILE);
+			 EPITHET_CAP_ISSUE_LABELS | EPITHET_CAP_UNIQUE_NAMES | EPITHET_CAP_READ_FILE |
+			 EPITHET_CAP_CONCURRENT_WRITES);
 	assert_non_null(f->open);
 	assert_non_null(f->close);
 	assert_non_null(f->list_repos);
