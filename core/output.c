@@ -324,6 +324,8 @@ static json_object *json_op(const struct op *op, const struct op_run *orun)
 	json_object_object_add(j, "label", output_jstr(op->cur ? op->cur->name : op->name));
 	if (op->kind == OP_NOTICE) {
 		json_object_object_add(j, "message", output_jstr(op->why));
+		if (op->fails)
+			json_object_object_add(j, "status", output_jstr(state_name(OPST_FAILED)));
 		if (op->retires) {
 			char when[32];
 
@@ -512,6 +514,10 @@ void output_result(const struct run *run)
 				done += r->ops[k].state == OPST_DONE;
 				failed += r->ops[k].state == OPST_FAILED;
 				skipped += r->ops[k].state == OPST_SKIPPED;
+				/* a duplicate failed its label before any write: name it
+				 * where failures go */
+				if (r->plan.ops[k].fails)
+					log_error("%s: %s", r->full, r->plan.ops[k].why);
 			}
 		}
 	}

@@ -39,6 +39,19 @@ static void plan_for_repo(const struct target_run *tr, struct repo_run *r, const
 	lf_repo_desired_finish(&mine);
 }
 
+/* A duplicate the repo has fails its label there before anything is sent
+ * (SPEC 4: reported, never picked), so the run ends with 1. */
+static void fail_duplicates(struct repo_run *r)
+{
+	for (size_t k = 0; k < r->plan.n; k++) {
+		if (!r->plan.ops[k].fails)
+			continue;
+		r->ops[k].state = OPST_FAILED;
+		r->ops[k].code = EPITHET_EEXISTS;
+		r->ops[k].error = xstrdup("duplicate names; resolve them first");
+	}
+}
+
 void plan_all(struct run *run, const struct desired *want)
 {
 	for (size_t i = 0; i < run->n_targets; i++) {
@@ -66,6 +79,7 @@ void plan_all(struct run *run, const struct desired *want)
 			if (r->read_code)
 				continue;
 			r->ops = xcalloc(r->plan.n ? r->plan.n : 1, sizeof(*r->ops));
+			fail_duplicates(r);
 			find_items(tr, r);
 		}
 	}
