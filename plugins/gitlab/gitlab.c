@@ -818,14 +818,18 @@ static int impl_create_label(epithet_forge_session *s, const char *owner, const 
 }
 
 /* "/ID" of a listed label, or EINVALID: never by title (trap 4). An
- * inherited label is refused: it is written only through its group. */
+ * inherited label is refused: it is written only through the group that
+ * holds it, never from a project nor through a subgroup (whose label
+ * lookup reaches its parent's labels, trap 4). */
 static int label_tail(struct epithet_forge_session *s, const char *repo,
 		      const struct epithet_label *cur, const char *what, char tail[GL_ID_MAX + 1],
 		      struct epithet_error *err)
 {
-	if (repo != NULL && (cur->flags & EPITHET_LABEL_OWNER)) {
+	if (cur->flags & EPITHET_LABEL_OWNER) {
 		s->host->error_set(err, EPITHET_EFORBIDDEN, 0,
-				   "%s: the label is inherited from a group; it is changed only there", what);
+				   "%s: the label is inherited from %s%s; it is changed only there", what,
+				   repo != NULL ? "a group" : "an ancestor group",
+				   repo != NULL ? "" : " (manage it with --org set to that group)");
 		return EPITHET_EFORBIDDEN;
 	}
 	return kit_label_id_tail(s->host, &gitlab_kit, cur, what, tail, GL_ID_MAX + 1, err);

@@ -352,6 +352,12 @@ static void test_create_update_delete(void **state)
 	assert_int_equal(f->forge->create_label(f->s, "acme/platform", NULL, &want, &f->err), 0);
 	assert_request(f, 3, "POST", "/groups/acme%2Fplatform/labels",
 		       "{\"name\":\"prio::high\",\"color\":\"#6699cc\"}");
+	/* nor through a subgroup: an ancestor's label in a group's list */
+	assert_int_equal(f->forge->delete_label(f->s, "acme/platform", NULL, &inh, &f->err),
+			 EPITHET_EFORBIDDEN);
+	assert_int_equal(f->forge->update_label(f->s, "acme/platform", NULL, &inh, &ren, &f->err),
+			 EPITHET_EFORBIDDEN);
+	assert_int_equal(fakehost_request_count(f->fh), 4);
 	fakehost_respond(f->fh, "DELETE", "/groups/acme%2Fplatform/labels/9", 404,
 			 "{\"message\":\"404 Label Not Found\"}", NULL);
 	inh.flags = 0;
