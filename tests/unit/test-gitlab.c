@@ -298,6 +298,35 @@ static void test_project_labels_and_inheritance(void **state)
 	assert_request(f, 2, "GET", LABELS "&page=1", NULL);
 }
 
+/* A namespace deeper than any fixed buffer (20 levels of up to 255 bytes):
+ * the holder is asked of the group's whole path, never a truncated one. */
+static void test_holder_of_a_deep_namespace(void **state)
+{
+	struct fixture *f = *state;
+	struct seen s = {0};
+	char mid[601], ns[700], esc[800], url[1000];
+
+	memset(mid, 'x', 600);
+	mid[600] = '\0';
+	snprintf(ns, sizeof(ns), "a/%s/c", mid);
+	snprintf(esc, sizeof(esc), "a%%2F%s", mid);
+	snprintf(url, sizeof(url), "/projects/%s%%2Fc%%2Fp/labels?with_counts=true&per_page=100&page=1", esc);
+	fakehost_respond(f->fh, "GET", url, 200,
+			 "[{\"id\":9,\"name\":\"team\",\"color\":\"#00ff00\",\"is_project_label\":false}]",
+			 NULL);
+	fakehost_respond(f->fh, "GET", "/groups/a/labels?include_ancestor_groups=false&per_page=100&page=1",
+			 200, "[]", NULL);
+	snprintf(url, sizeof(url), "/groups/%s/labels?include_ancestor_groups=false&per_page=100&page=1", esc);
+	fakehost_respond(f->fh, "GET", url, 200, "[{\"id\":9,\"name\":\"team\",\"color\":\"#0f0\"}]",
+			 NULL);
+	assert_int_equal(f->forge->list_labels(f->s, ns, "p", collect_label, &s, &f->err), 0);
+	assert_int_equal(fakehost_request_count(f->fh), 3);
+	assert_request(f, 2, "GET", url, NULL);
+	assert_int_equal(s.n, 1);
+	assert_true(s.flags[0] & EPITHET_LABEL_OWNER);
+	assert_int_equal(strncmp(s.holders[0], "a/xxx", 5), 0);
+}
+
 static void test_group_labels_own_then_ancestors(void **state)
 {
 	struct fixture *f = *state;
@@ -553,6 +582,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_repos_of_a_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_repo_by_full_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_project_labels_and_inheritance, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_holder_of_a_deep_namespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_labels_own_then_ancestors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_update_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statuses, setup, teardown),
