@@ -126,11 +126,13 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 	bool remove = w->remove || retired;
 
 	if (nh > 1) {
-		bool owner = (have[0]->flags | have[1]->flags) & EPITHET_LABEL_OWNER;
+		bool any = (have[0]->flags | have[1]->flags) & EPITHET_LABEL_OWNER;
+		bool all = (have[0]->flags & have[1]->flags) & EPITHET_LABEL_OWNER;
 
 		duplicate(out, have[0], xasprintf("%s: %zu labels have this name%s; left alone, "
 						  "resolve the duplicates first", w->name, nh,
-						  owner ? " (a repo label and an owner-level label)" : ""));
+						  all ? " (owner-level labels)"
+						  : any ? " (a repo label and an owner-level label)" : ""));
 		return;
 	}
 	if (nh == 1 && (have[0]->flags & EPITHET_LABEL_OWNER)) {

@@ -437,7 +437,14 @@ static void test_repo_label_shadowing_owner_label_is_reported(void **state)
 	run(f);
 	assert_int_equal(f->plan.n, 1);
 	assert_int_equal(f->plan.ops[0].kind, OP_NOTICE);
-	assert_non_null(strstr(f->plan.ops[0].why, "owner-level label"));
+	assert_non_null(strstr(f->plan.ops[0].why, "(a repo label and an owner-level label)"));
+	assert_true(f->plan.ops[0].fails);
+	/* two owner-level ones (two ancestors of the repo): said as such */
+	plan_finish(&f->plan);
+	f->cur[0].flags |= EPITHET_LABEL_OWNER;
+	run(f);
+	assert_int_equal(f->plan.n, 1);
+	assert_non_null(strstr(f->plan.ops[0].why, "(owner-level labels)"));
 	assert_true(f->plan.ops[0].fails);
 }
 
