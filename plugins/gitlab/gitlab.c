@@ -1169,6 +1169,13 @@ static int impl_read_file(epithet_forge_session *s, const char *owner, const cha
 		s->host->error_set(err, EPITHET_EINVALID, 0, "reading a file needs a project and a path");
 		return EPITHET_EINVALID;
 	}
+	/* One escaped segment keeps the URL whole, but "../x" would still ask
+	 * GitLab for a path outside the tree: refused, as the other forges do. */
+	if (!kit_repo_path_ok(path)) {
+		s->host->error_set(err, EPITHET_EINVALID, 0, "\"%s\" is not a path inside a repository",
+				   path);
+		return EPITHET_EINVALID;
+	}
 	snprintf(what, sizeof(what), "file %s of %s/%s%s%s", path, owner, repo, ref ? " at " : "",
 		 ref ? ref : "");
 	rc = project_base(s, owner, repo, true, &base, err);

@@ -528,6 +528,17 @@ static void test_read_file(void **state)
 	assert_int_equal(f->forge->read_file(f->s, "acme", "policy", "nope.yml", NULL, &out, &len, &f->err),
 			 EPITHET_ENOTFOUND);
 	assert_null(out);
+	/* a path out of the tree, absolute, or with an empty segment: nothing sent */
+	{
+		static const char *const bad[] = {"../x.yml", "a/../../x", "/etc/x", "a//b", "a/", ".", NULL};
+
+		for (size_t i = 0; bad[i] != NULL; i++) {
+			assert_int_equal(f->forge->read_file(f->s, "acme", "policy", bad[i], NULL, &out, &len,
+							     &f->err), EPITHET_EINVALID);
+			assert_null(out);
+		}
+		assert_int_equal(fakehost_request_count(f->fh), 2);
+	}
 }
 
 /* ---- the JSON edge ------------------------------------------------------------------------------ */
