@@ -301,6 +301,10 @@ void output_result(const struct run *run)
 				done += r->ops[k].state == OPST_DONE;
 				failed += r->ops[k].state == OPST_FAILED;
 				skipped += r->ops[k].state == OPST_SKIPPED;
+				/* a duplicate failed its label before any write: name it
+				 * where failures go */
+				if (r->plan.ops[k].fails)
+					log_error("%s: %s", r->full, r->plan.ops[k].why);
 			}
 		}
 	}

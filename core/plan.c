@@ -31,6 +31,17 @@ static void notice(struct plan *p, const struct label *cur, char *why)
 	add_op(p, OP_NOTICE, cur)->why = why;
 }
 
+/* Two labels the repo has answer to one name: whichever the forge listed
+ * them from (its own, or owner-level ones it shows), neither is picked, and
+ * the label fails in that repo. */
+static void duplicate(struct plan *p, const struct label *cur, char *why)
+{
+	struct op *o = add_op(p, OP_NOTICE, cur);
+
+	o->why = why;
+	o->fails = true;
+}
+
 /* Labels of @cur whose key is @key, up to @max of them in @found. */
 static size_t find(const struct label *cur, size_t n, const char *key, const struct label **found,
 		   size_t max)
@@ -115,11 +126,13 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 	bool remove = w->remove || retired;
 
 	if (nh > 1) {
-		bool owner = (have[0]->flags | have[1]->flags) & EPITHET_LABEL_OWNER;
+		bool any = (have[0]->flags | have[1]->flags) & EPITHET_LABEL_OWNER;
+		bool all = (have[0]->flags & have[1]->flags) & EPITHET_LABEL_OWNER;
 
-		notice(out, have[0], xasprintf("%s: %zu labels have this name%s; left alone, "
-					       "resolve the duplicates first", w->name, nh,
-					       owner ? " (a repo label and an owner-level label)" : ""));
+		duplicate(out, have[0], xasprintf("%s: %zu labels have this name%s; left alone, "
+						  "resolve the duplicates first", w->name, nh,
+						  all ? " (owner-level labels)"
+						  : any ? " (a repo label and an owner-level label)" : ""));
 		return;
 	}
 	if (nh == 1 && (have[0]->flags & EPITHET_LABEL_OWNER)) {
@@ -155,9 +168,9 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 		if (na == 0 || (nh == 1 && al[0] == have[0]) || (al[0]->flags & EPITHET_LABEL_OWNER))
 			continue;
 		if (na > 1) {
-			notice(out, al[0], xasprintf("%s: %zu labels have this name; left alone, "
-						     "resolve the duplicates first",
-						     w->aliases[a], na));
+			duplicate(out, al[0], xasprintf("%s: %zu labels have this name; left alone, "
+							"resolve the duplicates first",
+							w->aliases[a], na));
 			continue;
 		}
 		if (nh == 0 && !first_alias) {

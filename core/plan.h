@@ -40,6 +40,11 @@ struct op {
 				    * cur NULL: the repo has it under no name yet (none carry it) */
 	bool retired;              /* OP_DELETE: the label retired on retire_at */
 	int64_t retire_at;
+	/* OP_NOTICE: two labels the repo has answer to the name (a duplicate
+	 * on a forge whose names are not unique): the label cannot be done
+	 * there, so the repo's result is failed for it (exit 1); the repo's
+	 * other labels are still done. */
+	bool fails;
 };
 
 struct plan {

@@ -58,6 +58,8 @@ static json_object *json_op(const struct op *op, const struct op_run *orun)
 	json_object_object_add(j, "label", output_jstr(op->cur ? op->cur->name : op->name));
 	if (op->kind == OP_NOTICE) {
 		json_object_object_add(j, "message", output_jstr(op->why));
+		if (op->fails)
+			json_object_object_add(j, "status", output_jstr(state_name(OPST_FAILED)));
 		if (op->retires) {
 			char when[32];
 

@@ -40,6 +40,19 @@ static void plan_for_repo(const struct target_run *tr, struct repo_run *r, const
 	lf_repo_desired_finish(&mine);
 }
 
+/* A duplicate the repo has fails its label there before anything is sent
+ * (SPEC 4: reported, never picked), so the run ends with 1. */
+static void fail_duplicates(struct repo_run *r)
+{
+	for (size_t k = 0; k < r->plan.n; k++) {
+		if (!r->plan.ops[k].fails)
+			continue;
+		r->ops[k].state = OPST_FAILED;
+		r->ops[k].code = EPITHET_EEXISTS;
+		r->ops[k].error = xstrdup("duplicate names; resolve them first");
+	}
+}
+
 static bool op_uses(const struct plan *p, const struct label *l)
 {
 	for (size_t k = 0; k < p->n; k++)
@@ -109,6 +122,7 @@ void plan_repos(struct run *run, struct target_run *tr, const struct desired *wa
 		if (!r->read_code && !r->read_only) {
 			if (r->plan.n)
 				r->ops = xcalloc(r->plan.n, sizeof(*r->ops));
+			fail_duplicates(r);
 			find_items(tr, r);
 		}
 		keep_planned_labels(r);

@@ -390,6 +390,26 @@ int kit_get_json_for(const struct epithet_host *h, const struct kit_forge *f,
 
 /* ---- files of a repository (ABI 1.1 read_file) --------------------------------- */
 
+bool kit_repo_path_ok(const char *path)
+{
+	const char *p = path;
+
+	if (p == NULL || *p == '\0' || *p == '/') {
+		return false;
+	}
+	for (;;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) {
+			return false;
+		}
+		if (p[n] == '\0') {
+			return true;
+		}
+		p += n + 1;
+	}
+}
+
 int kit_file_url(const struct epithet_host *h, const char *prefix, const char *path,
 		 const char *ref, char **out, struct epithet_error *err)
 {
@@ -402,7 +422,7 @@ int kit_file_url(const struct epithet_host *h, const char *prefix, const char *p
 		return kit_out_of_memory(h, err);
 	}
 	strcpy(url, prefix);
-	if (*p == '\0' || *p == '/') {
+	if (!kit_repo_path_ok(path)) {
 		goto bad;
 	}
 	while (*p != '\0') {
@@ -412,10 +432,6 @@ int kit_file_url(const struct epithet_host *h, const char *prefix, const char *p
 		if (part == NULL) {
 			free(url);
 			return kit_out_of_memory(h, err);
-		}
-		if (n == 0 || strcmp(part, ".") == 0 || strcmp(part, "..") == 0) {
-			free(part);
-			goto bad;
 		}
 		seg = h->escape_segment(h->host_data, part);
 		free(part);
@@ -427,8 +443,8 @@ int kit_file_url(const struct epithet_host *h, const char *prefix, const char *p
 		strcat(url, seg);
 		h->free(h->host_data, seg);
 		p += n;
-		if (*p == '/' && *++p == '\0') {
-			goto bad;
+		if (*p == '/') {
+			p++;
 		}
 	}
 	if (ref != NULL) {

@@ -185,6 +185,10 @@ int kit_get_json(const struct epithet_host *h, const struct kit_forge *f, const 
 
 /* ---- files of a repository (ABI 1.1 read_file) --------------------------------- */
 
+/* Whether @p path names a file inside a repository: not empty, not
+ * absolute, no empty, "." or ".." segment (no trailing '/'). */
+bool kit_repo_path_ok(const char *path);
+
 /*
  * "@p prefix/SEG/SEG...[?ref=REF]": @p path's segments each escaped by the
  * host (its '/' kept), the ref as a query value. EPITHET_EINVALID (with

@@ -608,32 +608,31 @@ static bool group_holds(struct epithet_forge_session *s, const char *path, int64
 /*
  * The group holding label @p id inherited into namespace @p ns: the
  * highest ancestor (from the top) whose own labels hold it, else @p ns
- * itself. Written into @p buf; "" when unknown. A one-segment namespace
- * costs no request.
+ * itself. Allocated; NULL when unknown (or out of memory). A one-segment
+ * namespace costs no request. Paths nest 20 deep, 255 bytes a segment:
+ * no fixed buffer, or a truncated path would ask another group.
  */
-static void find_holder(struct epithet_forge_session *s, const char *ns, const char *id_text,
-			char *buf, size_t n)
+static char *find_holder(struct epithet_forge_session *s, const char *ns, const char *id_text)
 {
 	const char *slash;
 	int64_t id;
 	bool known = true;
 
-	snprintf(buf, n, "%s", ns);
 	if (!gl_parse_id(id_text, &id)) {
-		return;
+		return strdup(ns);
 	}
 	for (slash = strchr(ns, '/'); slash != NULL && known; slash = strchr(slash + 1, '/')) {
-		char prefix[512];
+		char *prefix = strndup(ns, (size_t)(slash - ns));
 
-		snprintf(prefix, sizeof(prefix), "%.*s", (int)(slash - ns), ns);
-		if (group_holds(s, prefix, id, &known)) {
-			snprintf(buf, n, "%s", prefix);
-			return;
+		if (prefix == NULL) {
+			return NULL;
 		}
+		if (group_holds(s, prefix, id, &known)) {
+			return prefix;
+		}
+		free(prefix);
 	}
-	if (!known) {
-		buf[0] = '\0';
-	}
+	return known ? strdup(ns) : NULL;
 }
 
 /* ---- labels ------------------------------------------------------------------------ */
@@ -650,7 +649,7 @@ static int label_item(struct kit_walk *w, struct json_object *obj, const char **
 	const struct label_walk *lw = w->filter;
 	struct gl_label_scratch scratch;
 	struct epithet_label label;
-	char holder[512];
+	char *holder = NULL;
 	int rc;
 
 	rc = gl_parse_label(obj, &label, &scratch, why);
@@ -668,10 +667,12 @@ static int label_item(struct kit_walk *w, struct json_object *obj, const char **
 	} else if (!scratch.project_label) {
 		/* Inherited from a group: read here, written only there. */
 		label.flags |= EPITHET_LABEL_OWNER;
-		find_holder(lw->s, lw->ns, label.id, holder, sizeof(holder));
-		label.holder = holder[0] != '\0' ? holder : NULL;
+		holder = find_holder(lw->s, lw->ns, label.id);
+		label.holder = holder;
 	}
-	return kit_walk_deliver(w, w->label_cb(&label, w->payload));
+	rc = kit_walk_deliver(w, w->label_cb(&label, w->payload));
+	free(holder);
+	return rc;
 }
 
 static int walk_labels(struct epithet_forge_session *s, const char *url, const char *what,
@@ -818,14 +819,18 @@ static int impl_create_label(epithet_forge_session *s, const char *owner, const 
 }
 
 /* "/ID" of a listed label, or EINVALID: never by title (trap 4). An
- * inherited label is refused: it is written only through its group. */
+ * inherited label is refused: it is written only through the group that
+ * holds it, never from a project nor through a subgroup (whose label
+ * lookup reaches its parent's labels, trap 4). */
 static int label_tail(struct epithet_forge_session *s, const char *repo,
 		      const struct epithet_label *cur, const char *what, char tail[GL_ID_MAX + 1],
 		      struct epithet_error *err)
 {
-	if (repo != NULL && (cur->flags & EPITHET_LABEL_OWNER)) {
+	if (cur->flags & EPITHET_LABEL_OWNER) {
 		s->host->error_set(err, EPITHET_EFORBIDDEN, 0,
-				   "%s: the label is inherited from a group; it is changed only there", what);
+				   "%s: the label is inherited from %s%s; it is changed only there", what,
+				   repo != NULL ? "a group" : "an ancestor group",
+				   repo != NULL ? "" : " (manage it with --org set to that group)");
 		return EPITHET_EFORBIDDEN;
 	}
 	return kit_label_id_tail(s->host, &gitlab_kit, cur, what, tail, GL_ID_MAX + 1, err);
@@ -1162,6 +1167,13 @@ static int impl_read_file(epithet_forge_session *s, const char *owner, const cha
 	*out_len = 0;
 	if (owner == NULL || repo == NULL || path == NULL || path[0] == '\0') {
 		s->host->error_set(err, EPITHET_EINVALID, 0, "reading a file needs a project and a path");
+		return EPITHET_EINVALID;
+	}
+	/* One escaped segment keeps the URL whole, but "../x" would still ask
+	 * GitLab for a path outside the tree: refused, as the other forges do. */
+	if (!kit_repo_path_ok(path)) {
+		s->host->error_set(err, EPITHET_EINVALID, 0, "\"%s\" is not a path inside a repository",
+				   path);
 		return EPITHET_EINVALID;
 	}
 	snprintf(what, sizeof(what), "file %s of %s/%s%s%s", path, owner, repo, ref ? " at " : "",

@@ -622,12 +622,14 @@ class TestOrgLabels(GiteaCase):
 
     def test_repo_label_sharing_an_org_label_name_is_reported(self):
         """SPEC 4: a repo label sharing its name with an org label is a duplicate:
-        reported on stdout, left alone; where only the org label exists the repo is not
+        reported on stdout, left alone, and that label fails in that repo (exit 1, as
+        GitLab's shadowed labels); where only the org label exists the repo is not
         given a shadowing copy.  Nothing is written."""
         gt = self.gt
         gt.add_label("acme", "r1", "kind/bug", "000000")
         res = self.epi(gt, "ensure", "kind/bug", "--color", "b60205")
-        self.assert_rc(res, 0)
+        self.assert_rc(res, 1)
+        self.assertIn("acme/r1: kind/bug: 2 labels have this name", res.err)
         self.assert_no_writes(gt, res)
         self.assert_in_out(res, "acme/r1\n  ! kind/bug: 2 labels have this name (a repo label "
                                 "and an owner-level label); left alone, resolve the duplicates "
@@ -637,7 +639,7 @@ class TestOrgLabels(GiteaCase):
         self.assertIn("/api/v1/orgs/acme/labels", [r.path for r in gt.requests])
         # a delete is not picked either
         res = self.epi(gt, "delete", "kind/bug", "--yes")
-        self.assert_rc(res, 0)
+        self.assert_rc(res, 1)
         self.assert_no_writes(gt, res)
         self.assertEqual(self.names(gt, "r1"), ["bug", "kind/bug"])
         self.assertEqual([lb["name"] for lb in gt.org_labels("acme")], ["kind/bug", "old"])
@@ -785,8 +787,8 @@ class TestForgejoAndTokens(GiteaCase):
 class TestDuplicatesAndRetries(GiteaCase):
     def test_duplicate_names_reported_never_picked(self):
         """SPEC 4 / trap 20: Gitea allows two labels of one name in a repo: epithet
-        reports them and leaves both alone for ensure, delete and rename; other
-        repos are still done."""
+        reports them and leaves both alone for ensure, delete and rename, and the
+        label fails in that repo (exit 1); other repos are still done."""
         gt = self.fake()
         gt.add_repo("acme", "r1", labels=[{"name": "wontfix", "color": "111111"},
                                           {"name": "wontfix", "color": "222222"}])
@@ -794,21 +796,25 @@ class TestDuplicatesAndRetries(GiteaCase):
         before = gt.labels("acme", "r1")
         notice = "  ! wontfix: 2 labels have this name; left alone, resolve the duplicates first\n"
         res = self.epi(gt, "ensure", "wontfix", "--color", "ffffff")
-        self.assert_rc(res, 0)
+        self.assert_rc(res, 1)
         self.assert_in_out(res, "acme/r1\n" + notice)
+        self.assertIn("Applied 1 change, 1 failed.", res.out)
         self.assertEqual(self.write_log(gt), [
             ("PATCH", lpath("r2", self.lid(gt, "r2", "wontfix")),
              {"color": "#ffffff", "is_archived": False})])
         for cmd in (["delete", "wontfix", "--yes"], ["rename", "wontfix", "won't fix"]):
             gt.clear_requests()
             res = self.epi(gt, *cmd)
-            self.assert_rc(res, 0)
+            self.assert_rc(res, 1)
             self.assert_in_out(res, "acme/r1\n" + notice)
             self.assertFalse([w for w in self.write_log(gt) if "/acme/r1/" in w[1]], res)
         self.assertEqual(gt.labels("acme", "r1"), before)
         res = self.epi(gt, "ensure", "wontfix", "--output", "json", "--dry-run")
+        self.assert_rc(res, 1)
         changes = res.json()["targets"][0]["repos"][0]["changes"]
         self.assertEqual([c["op"] for c in changes], ["notice"])
+        self.assertEqual(changes[0]["status"], "failed")
+        self.assertEqual(res.json()["summary"]["failed"], 1)
 
     def test_retried_create_never_makes_a_second_label(self):
         """SPEC 4/6 / trap 20: the POST is applied but its answer lost (502): the core

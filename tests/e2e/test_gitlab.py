@@ -332,11 +332,55 @@ class TestSync(GitLabCase):
         self.assertEqual(len(puts), 2)
 
     def test_duplicates_by_case_are_reported_not_written(self):
+        """spec-gitlab: two labels of one project differing only by case are a
+        duplicate: neither is written, the project's other labels are done, exit 1
+        (plan too: the duplicate fails before any write)."""
         self.gl.add_label("acme/web", "BUG", "#000000")
         f = self.labels_file("labels:\n  - name: bug\n    color: '00ff00'\n  - name: docs\n    color: '0075ca'\n")
+        res = self.epi("plan", "-c", f, org=None, pre=["--repo", "acme/web"])
+        self.assert_rc(res, 1)
+        self.assert_no_writes(res)
         res = self.epi("-y", "sync", "-c", f, org=None, pre=["--repo", "acme/web"])
-        self.assertIn("bug: 2 labels have this name", res.out)
+        self.assert_rc(res, 1)
+        self.assertIn("acme/web\n  ! bug: 2 labels have this name; left alone, resolve the "
+                      "duplicates first\n", res.out)
+        self.assertIn("acme/web: bug: 2 labels have this name", res.err)
+        self.assertIn("Applied 1 change, 1 failed.", res.out)
         self.assertEqual(self.writes(), [("POST", self.lpath(self.web), {"name": "docs", "color": "#0075ca"})])
+        self.assertEqual({k: v[0] for k, v in self.state("acme/web").items()},
+                         {"bug": "red", "BUG": "#000000", "docs": "#0075ca"})
+
+    def test_project_label_shadowing_an_inherited_label_fails_it(self):
+        """spec-gitlab: a group label created after a same-titled project label
+        shows twice in the project's list: a duplicate, neither written (the
+        project's other labels, and other projects, are done), exit 1."""
+        self.gl.add_group_label("acme/platform", "Bug", "#123123")
+        f = self.labels_file("labels:\n  - name: bug\n    color: '00ff00'\n  - name: docs\n    color: '0075ca'\n")
+        web_bug = self.lid("acme/web", "bug")
+        res = self.epi("-y", "sync", "-c", f)
+        self.assert_rc(res, 1)
+        self.assertIn("acme/platform/api\n  ! bug: 2 labels have this name (a repo label and an "
+                      "owner-level label); left alone, resolve the duplicates first\n", res.out)
+        self.assertEqual(sorted(self.writes()), sorted([
+            ("POST", self.lpath(self.api), {"name": "docs", "color": "#0075ca"}),
+            ("PUT", self.lpath(self.web, web_bug), {"color": "#00ff00"}),
+            ("POST", self.lpath(self.web), {"name": "docs", "color": "#0075ca"}),
+        ]))
+        self.assertEqual(self.state("acme/platform/api")["bug"][0], "#D73A4A")
+        self.assertEqual([(x["name"], x["color"]) for x in self.gl.group_labels("acme/platform")],
+                         [("Bug", "#123123"), ("team", "#00F")])
+
+    def test_org_labels_over_a_project_label_is_a_notice(self):
+        """spec-gitlab: with --org-labels, a group label that would duplicate a
+        project label is reported and left alone, a notice: the group's other
+        labels are done and the exit status stays 0."""
+        f = self.labels_file("labels:\n  - name: bug\n    color: '00ff00'\n  - name: docs\n    color: '0075ca'\n")
+        res = self.epi("-y", "sync", "-c", f, org="acme/platform", pre=["--org-labels"])
+        self.assert_rc(res, 0)
+        self.assertIn("bug: 1 repo already have a repo label of this name (acme/platform/api)", res.out)
+        self.assertEqual(self.writes(), [
+            ("POST", "%s/groups/acme%%2Fplatform/labels" % API, {"name": "docs", "color": "#0075ca"})])
+        self.assertEqual(self.state("acme/platform/api")["bug"][0], "#D73A4A")
 
     def test_copy_from_a_project(self):
         res = self.epi("-y", "copy", "acme/platform/api", org=None, pre=["--repo", "acme/web"])

@@ -298,6 +298,35 @@ static void test_project_labels_and_inheritance(void **state)
 	assert_request(f, 2, "GET", LABELS "&page=1", NULL);
 }
 
+/* A namespace deeper than any fixed buffer (20 levels of up to 255 bytes):
+ * the holder is asked of the group's whole path, never a truncated one. */
+static void test_holder_of_a_deep_namespace(void **state)
+{
+	struct fixture *f = *state;
+	struct seen s = {0};
+	char mid[601], ns[700], esc[800], url[1000];
+
+	memset(mid, 'x', 600);
+	mid[600] = '\0';
+	snprintf(ns, sizeof(ns), "a/%s/c", mid);
+	snprintf(esc, sizeof(esc), "a%%2F%s", mid);
+	snprintf(url, sizeof(url), "/projects/%s%%2Fc%%2Fp/labels?with_counts=true&per_page=100&page=1", esc);
+	fakehost_respond(f->fh, "GET", url, 200,
+			 "[{\"id\":9,\"name\":\"team\",\"color\":\"#00ff00\",\"is_project_label\":false}]",
+			 NULL);
+	fakehost_respond(f->fh, "GET", "/groups/a/labels?include_ancestor_groups=false&per_page=100&page=1",
+			 200, "[]", NULL);
+	snprintf(url, sizeof(url), "/groups/%s/labels?include_ancestor_groups=false&per_page=100&page=1", esc);
+	fakehost_respond(f->fh, "GET", url, 200, "[{\"id\":9,\"name\":\"team\",\"color\":\"#0f0\"}]",
+			 NULL);
+	assert_int_equal(f->forge->list_labels(f->s, ns, "p", collect_label, &s, &f->err), 0);
+	assert_int_equal(fakehost_request_count(f->fh), 3);
+	assert_request(f, 2, "GET", url, NULL);
+	assert_int_equal(s.n, 1);
+	assert_true(s.flags[0] & EPITHET_LABEL_OWNER);
+	assert_int_equal(strncmp(s.holders[0], "a/xxx", 5), 0);
+}
+
 static void test_group_labels_own_then_ancestors(void **state)
 {
 	struct fixture *f = *state;
@@ -352,6 +381,12 @@ static void test_create_update_delete(void **state)
 	assert_int_equal(f->forge->create_label(f->s, "acme/platform", NULL, &want, &f->err), 0);
 	assert_request(f, 3, "POST", "/groups/acme%2Fplatform/labels",
 		       "{\"name\":\"prio::high\",\"color\":\"#6699cc\"}");
+	/* nor through a subgroup: an ancestor's label in a group's list */
+	assert_int_equal(f->forge->delete_label(f->s, "acme/platform", NULL, &inh, &f->err),
+			 EPITHET_EFORBIDDEN);
+	assert_int_equal(f->forge->update_label(f->s, "acme/platform", NULL, &inh, &ren, &f->err),
+			 EPITHET_EFORBIDDEN);
+	assert_int_equal(fakehost_request_count(f->fh), 4);
 	fakehost_respond(f->fh, "DELETE", "/groups/acme%2Fplatform/labels/9", 404,
 			 "{\"message\":\"404 Label Not Found\"}", NULL);
 	inh.flags = 0;
@@ -493,6 +528,17 @@ static void test_read_file(void **state)
 	assert_int_equal(f->forge->read_file(f->s, "acme", "policy", "nope.yml", NULL, &out, &len, &f->err),
 			 EPITHET_ENOTFOUND);
 	assert_null(out);
+	/* a path out of the tree, absolute, or with an empty segment: nothing sent */
+	{
+		static const char *const bad[] = {"../x.yml", "a/../../x", "/etc/x", "a//b", "a/", ".", NULL};
+
+		for (size_t i = 0; bad[i] != NULL; i++) {
+			assert_int_equal(f->forge->read_file(f->s, "acme", "policy", bad[i], NULL, &out, &len,
+							     &f->err), EPITHET_EINVALID);
+			assert_null(out);
+		}
+		assert_int_equal(fakehost_request_count(f->fh), 2);
+	}
 }
 
 /* ---- the JSON edge ------------------------------------------------------------------------------ */
@@ -547,6 +593,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_repos_of_a_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_repo_by_full_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_project_labels_and_inheritance, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_holder_of_a_deep_namespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_labels_own_then_ancestors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_update_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statuses, setup, teardown),

@@ -357,6 +357,26 @@ static void test_duplicates_are_reported_never_picked(void **state)
 	assert_int_equal(f->plan.n, 1);
 	assert_int_equal(f->plan.ops[0].kind, OP_NOTICE);
 	assert_non_null(strstr(f->plan.ops[0].why, "2 labels"));
+	assert_true(f->plan.ops[0].fails); /* the label fails in that repo */
+}
+
+static void test_duplicate_alias_fails_other_labels_planned(void **state)
+{
+	struct fixture *f = *state;
+
+	have(f, "old", "111111", NULL);
+	have(f, "OLD", "222222", NULL);
+	alias(want(f, "new", "d73a4a", NULL), "old");
+	want(f, "docs", "0075ca", NULL);
+	run(f);
+	assert_int_equal(f->plan.n, 3);
+	assert_int_equal(f->plan.ops[0].kind, OP_NOTICE);
+	assert_true(f->plan.ops[0].fails);
+	/* the alias is left alone: nothing renamed, the label is created */
+	assert_int_equal(f->plan.ops[1].kind, OP_CREATE);
+	assert_false(f->plan.ops[1].fails);
+	assert_int_equal(f->plan.ops[2].kind, OP_CREATE);
+	assert_string_equal(f->plan.ops[2].name, "docs");
 }
 
 static void test_rename_command_does_not_create(void **state)
@@ -402,6 +422,7 @@ static void test_owner_label_is_not_duplicated_per_repo(void **state)
 	assert_int_equal(f->plan.n, 1);
 	assert_int_equal(f->plan.ops[0].kind, OP_NOTICE);
 	assert_non_null(strstr(f->plan.ops[0].why, "owner-level"));
+	assert_false(f->plan.ops[0].fails); /* not a duplicate: a notice only */
 }
 
 static void test_repo_label_shadowing_owner_label_is_reported(void **state)
@@ -416,7 +437,15 @@ static void test_repo_label_shadowing_owner_label_is_reported(void **state)
 	run(f);
 	assert_int_equal(f->plan.n, 1);
 	assert_int_equal(f->plan.ops[0].kind, OP_NOTICE);
-	assert_non_null(strstr(f->plan.ops[0].why, "owner-level label"));
+	assert_non_null(strstr(f->plan.ops[0].why, "(a repo label and an owner-level label)"));
+	assert_true(f->plan.ops[0].fails);
+	/* two owner-level ones (two ancestors of the repo): said as such */
+	plan_finish(&f->plan);
+	f->cur[0].flags |= EPITHET_LABEL_OWNER;
+	run(f);
+	assert_int_equal(f->plan.n, 1);
+	assert_non_null(strstr(f->plan.ops[0].why, "(owner-level labels)"));
+	assert_true(f->plan.ops[0].fails);
 }
 
 /* An inherited label (EPITHET_LABEL_OWNER with a holder, e.g. an ancestor
@@ -562,6 +591,7 @@ int main(void)
 		T(test_prune_respects_keep_and_aliases),
 		T(test_prune_archive_where_supported),
 		T(test_duplicates_are_reported_never_picked),
+		T(test_duplicate_alias_fails_other_labels_planned),
 		T(test_rename_command_does_not_create),
 		T(test_exclusive_only_where_supported),
 		T(test_owner_label_is_not_duplicated_per_repo),
