@@ -10,8 +10,9 @@
 - the bash completion, sourced into a real bash, completes commands, options,
   option values, forge names found on a test EPITHET_PLUGIN_PATH, label names
   from ./labels.yml and from -c FILE, and undo's journals;
-- the fish completion, through fish's own `complete -C`, does the same;
-  the zsh one passes `zsh -n` (zsh offers no non-interactive completion call);
+- the fish completion, through fish's own `complete -C`, and the zsh one,
+  through an interactive zsh in a pseudo-terminal (zsh-complete.zsh), do the
+  same; all three pass their shell's syntax check;
 - `meson install --destdir` puts the pages and the completions where man and
   each shell look, and the installed bash completion still finds its helper.
 
@@ -363,6 +364,38 @@ class TestFishCompletion(CompletionCase):
         every = self.complete("epithet --")
         for opt in long_options():
             if opt not in ("--prune", "--description", "--from", "--out", "--format"):
+                self.assertIn(opt, every)
+
+
+class TestZshCompletion(CompletionCase):
+    """Through an interactive zsh in a pseudo-terminal (zsh-complete.zsh)."""
+
+    def complete(self, line):
+        zsh = need("zsh")
+        p = run([zsh, "-f", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                         "zsh-complete.zsh"), COMP, line],
+                env=self.env, cwd=self.cwd, timeout=30)
+        if p.returncode == 77:
+            self.skipTest("zsh has no zsh/zpty module")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return re.findall("\x01(.*?)\x02", p.stdout)
+
+    def test_commands_options_forges_labels(self):
+        self.assertEqual(self.complete("epithet pl"), ["plan", "plugins"])
+        self.assertEqual(self.complete("epithet help s"), ["sync"])
+        self.assertEqual(self.complete("epithet --dr"), ["--dry-run"])
+        self.assertEqual(self.complete("epithet --output="), ["human", "json", "markdown"])
+        self.assertEqual(self.complete("epithet sync --prune="), ["archive", "delete"])
+        self.assertEqual(sorted(self.complete("epithet --forge ")), ["yak", "zebra"])
+        self.assertEqual(self.complete("epithet -F z"), ["zebra"])
+        self.assertEqual(self.complete("epithet delete "),
+                         ["bug", "good\\ first\\ issue", "priority:\\ high", "area/ui"])
+        self.assertEqual(self.complete("epithet -c %s/other.yml rename o" % self.tmp),
+                         ["other\\ two"])
+        self.assertEqual(self.complete("epithet ensure bug --color "), [])
+        every = self.complete("epithet --org acme ensure bug --")
+        for opt in long_options():
+            if opt not in ("--prune", "--from", "--out", "--format"):
                 self.assertIn(opt, every)
 
 
