@@ -6,7 +6,8 @@
 - every command and every option that the real `epithet --help` and
   `epithet help COMMAND` print appears in epithet(1) and in each completion
   script (derived from the binary, so that an option added without being
-  documented fails here);
+  documented fails here), and every key the labels-file reader knows (its
+  *_keys tables) appears in epithet-labels(5);
 - the bash completion, sourced into a real bash, completes commands, options,
   option values, forge names found on a test EPITHET_PLUGIN_PATH, label names
   from ./labels.yml and from -c FILE, and undo's journals;
@@ -194,6 +195,22 @@ class TestPages(unittest.TestCase):
         for name in sorted(names):
             self.assertTrue(has_word(text, name), "%s is read by the code but not in epithet(1)"
                             % name)
+
+    def test_every_labels_file_key_is_in_epithet_labels_5(self):
+        """The keys the labels-file reader knows (its *_keys tables, which its
+        "unknown key" check uses), each in epithet-labels(5)."""
+        text = rendered(PAGES[1])
+        keys = {}
+        for path in glob.glob(os.path.join(SOURCE_ROOT, "core", "**", "*.c"), recursive=True):
+            with open(path, encoding="utf-8") as f:
+                src = f.read()
+            for table, body in re.findall(r"const\s+(\w+_keys)\s*\[\]\s*=\s*\{([^}]*)\}", src):
+                for key in re.findall(r'"([a-z_]+)"', body):
+                    keys.setdefault(key, set()).add(table)
+        self.assertIn("token_env", keys)
+        for key, tables in sorted(keys.items()):
+            self.assertTrue(has_word(text, key), "labels-file key %s (%s) is not in "
+                            "epithet-labels(5)" % (key, ", ".join(sorted(tables))))
 
 
 class TestCompletionScripts(unittest.TestCase):
