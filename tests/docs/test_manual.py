@@ -150,6 +150,10 @@ class TestPages(unittest.TestCase):
             for device in ("utf8", "ascii"):
                 p = run([groff, "-man", "-ww", "-z", "-T" + device, page], env=plain_env())
                 self.assertEqual((p.returncode, p.stderr), (0, ""), page)
+            # names and variables stay whole: no word is hyphenated at a line end
+            p = run([groff, "-man", "-Tutf8", "-rLL=78n", page], env=plain_env())
+            broken = [line for line in p.stdout.splitlines() if line.endswith("\u2010")]
+            self.assertEqual(broken, [], page)
 
     def test_man_renders_without_warnings(self):
         man = need("man")
