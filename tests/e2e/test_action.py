@@ -100,8 +100,10 @@ def parse_output_file(path):
 class Runner:
     """Runs action.yml's steps with the given inputs and environment."""
 
-    def __init__(self, case, inputs, env, workdir):
+    def __init__(self, case, inputs, env, workdir, runner_temp=None, skip=()):
         self.case = case
+        self.runner_temp = runner_temp or case.tmpdir()
+        self.skip = skip
         self.action = load_action()
         self.inputs = {k: str(v.get("default", "")) for k, v in self.action["inputs"].items()}
         for k, v in inputs.items():
@@ -138,16 +140,16 @@ class Runner:
 
     def run(self):
         res = ActionRun()
-        runner_temp = self.case.tmpdir()
+        runner_temp = self.runner_temp
         files = {name: os.path.join(runner_temp, name)
                  for name in ("summary.md", "env", "path")}
         for path in files.values():
-            open(path, "w").close()
+            open(path, "w").close()  # one job's files
         extra_env = {}
         for n, step in enumerate(self.action["runs"]["steps"]):
             name = step.get("name", "step %d" % n)
             self.case.assertEqual(step.get("shell"), "bash", name)
-            if not self.condition(step.get("if")):
+            if not self.condition(step.get("if")) or name in self.skip:
                 res.skipped.append(name)
                 continue
             res.ran.append(name)
@@ -155,6 +157,10 @@ class Runner:
             open(output, "w").close()
             env = dict(self.env)
             env.update(extra_env)
+            with open(files["path"]) as f:  # GITHUB_PATH: prepended, last first
+                for d in f.read().split("\n"):
+                    if d:
+                        env["PATH"] = d + ":" + env["PATH"]
             env.update({
                 "GITHUB_ACTION_PATH": SOURCE_ROOT, "RUNNER_TEMP": runner_temp,
                 "GITHUB_STEP_SUMMARY": files["summary.md"], "GITHUB_OUTPUT": output,
@@ -220,12 +226,13 @@ class ActionCase(ghcase.GitHubCase):
         with open(self.argv_log) as f:
             return f.read().split("\n")[:-1]
 
-    def run_action(self, epithet, env=None, workdir=None, **inputs):
+    def run_action(self, epithet, env=None, workdir=None, runner_temp=None, skip=(), **inputs):
         inputs = {k.replace("_", "-"): v for k, v in inputs.items()}
-        inputs["epithet"] = epithet
+        if epithet is not None:
+            inputs["epithet"] = epithet
         home = self.make_home()
         e = harness.clean_env(home, env)
-        res = Runner(self, inputs, e, workdir or home).run()
+        res = Runner(self, inputs, e, workdir or home, runner_temp, skip).run()
         argv = self.argv() or []
         for a in argv:
             self.assertNotIn(TOKEN, a, "the token went on epithet's command line\n%r" % res)
@@ -311,6 +318,56 @@ class TestActionAgainstFakeGitHub(ActionCase):
         self.assertEqual(res.rc, 65, res)
         self.assertIn("epithet plan exited 65", res.log)
         self.assertEqual(res.outputs, {"changes": ""})
+
+
+
+INSTALL_STEP = "Install epithet's build dependencies"
+
+
+@unittest.skipUnless(os.environ.get("EPITHET_ACTION_BUILD") == "1",
+                     "builds epithet: run as the meson test action-build (suite action)")
+class TestActionBuild(TestActionAgainstFakeGitHub):
+    """The action as a workflow uses it, without the `epithet` input: its
+    build step builds and installs epithet from this tree (the README's
+    meson commands) and the run step runs that build against the fake. Only
+    the apt-get step is left out (it needs root and Debian's archive; the
+    packages are the ones .ci/build-packages lists, which CI has)."""
+
+    def setUp(self):
+        super().setUp()
+        self.runner_temp = self.tmpdir()
+
+    def action(self, **inputs):
+        inputs.setdefault("org", "acme")
+        inputs.setdefault("args", self.args)
+        return self.run_action(None, env={"EPITHET_TOKEN": TOKEN, "EPITHET_PLUGIN_PATH": None},
+                               workdir=self.work, runner_temp=self.runner_temp,
+                               skip=(INSTALL_STEP,), **inputs)
+
+    def test_built_once_then_reused_in_the_same_job(self):
+        res = self.action(command="plan")
+        self.assertEqual(res.rc, 2, res)
+        self.assertEqual(res.ran, ["Build and install epithet", "epithet ${{ inputs.command }}"],
+                         res)
+        self.assert_summary(res, 2)
+        installed = os.path.join(self.runner_temp, "epithet", "bin", "epithet")
+        self.assertTrue(os.access(installed, os.X_OK), res)
+        # The installed binary finds its installed plugins: no plugin path.
+        self.assertIn("installed", subprocess.run([installed, "plugins"], capture_output=True,
+                                                  text=True, env={"HOME": self.work}).stdout)
+        built = os.stat(installed).st_mtime_ns
+        res = self.action(command="sync")
+        self.assertEqual(res.rc, 0, res)
+        self.assert_summary(res, 2)
+        self.assertEqual(os.stat(installed).st_mtime_ns, built)  # not built again
+        self.assertEqual(self.gh.label("acme", "r2", "bug")["color"], "d73a4a")
+
+    # the inherited tests run on the binary built once per test: leave them
+    # to TestActionAgainstFakeGitHub
+    test_plan_with_drift_fails_the_step = None
+    test_plan_with_drift_passes_without_fail_on_drift = None
+    test_sync_applies_the_changes = None
+    test_a_failing_run_fails_the_step = None
 
 
 FIXTURE_MD = """\
