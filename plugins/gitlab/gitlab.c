@@ -54,6 +54,13 @@
 
 #define GL_API_SUFFIX "/api/v4"
 #define GL_DEFAULT_URL "https://gitlab.com"
+#define GL_DOTCOM_HOST "gitlab.com"
+/* GitLab.com's documented limit of authenticated API requests a user may
+ * send a minute (GITLAB.md 6). Every request counts, so writes are within
+ * it too: declared as the endpoint's writes_per_minute it keeps gitlab.com's
+ * writes one at a time (forge.h "Threading"), and a serial run, whose writes
+ * each wait for an answer from gitlab.com, does not come near it. */
+#define GL_DOTCOM_REQUESTS_PER_MINUTE 2000
 /* GitLab's largest page (larger values are capped). */
 #define GL_PER_PAGE "100"
 /* The colour a create sends when the labels file gives none: GitLab
@@ -83,13 +90,17 @@ struct epithet_forge_session {
 	const struct epithet_host *host;
 	char *api_root;          /* .../api/v4, no trailing '/' */
 	char *display;           /* the instance's URL, for messages */
+	bool dotcom;             /* gitlab.com's rules: writes one at a time */
 	pthread_mutex_t lock;    /* guards everything below */
 	struct gl_map projects;  /* "acme/platform/api" -> "42" */
 	struct gl_map users;     /* namespaces that are users -> "" */
 	struct gl_group_labels *groups;
 	size_t n_groups;
-	/* add_labels needs the stored title: the last one looked up by id. */
+	/* add_labels needs the stored title: the last one looked up by id.
+	 * title_gen counts the writes that may rename: a title read while
+	 * one ran (another project's, or the group's) is not kept. */
 	char *title_project, *title_label, *title;
+	unsigned long title_gen;
 };
 
 /* ---- the maps ------------------------------------------------------------------- */
@@ -203,6 +214,7 @@ static void forget_title(struct epithet_forge_session *s)
 	free(s->title_label);
 	free(s->title);
 	s->title_project = s->title_label = s->title = NULL;
+	s->title_gen++;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -301,13 +313,17 @@ static int resolve_target(struct epithet_forge_session *s, const struct epithet_
 {
 	static const char creds[] = "credentials in the URL are not supported (use GITLAB_TOKEN or --token-file)";
 	const struct epithet_host *h = s->host;
-	const char *why, *opt = "--url";
+	const char *why, *opt = "--url", *host = NULL;
+	size_t host_len = 0;
 	char *env = NULL;
 	const char *url = cfg != NULL ? cfg->url : NULL;
 	int rc = 0;
 
 	if (cfg != NULL && cfg->api_url != NULL && cfg->api_url[0] != '\0') {
-		/* The exact REST root (CI_API_V4_URL). */
+		/* The exact REST root (CI_API_V4_URL). A bare root does not say
+		 * whether the instance throttles like gitlab.com: its rules hold
+		 * (writes one at a time); --url names a self-managed one. */
+		s->dotcom = true;
 		why = kit_check_base_url(cfg->api_url, creds, NULL, NULL);
 		if (why != NULL) {
 			return bad_url(h, "--api-url", cfg->api_url, why, err);
@@ -326,7 +342,11 @@ static int resolve_target(struct epithet_forge_session *s, const struct epithet_
 		url = env != NULL ? env : GL_DEFAULT_URL;
 		opt = env != NULL ? "GITLAB_HOST" : "--url";
 	}
-	why = kit_check_base_url(url, creds, NULL, NULL);
+	why = kit_check_base_url(url, creds, &host, &host_len);
+	if (why == NULL) {
+		s->dotcom = host_len == strlen(GL_DOTCOM_HOST) &&
+			    strncasecmp(host, GL_DOTCOM_HOST, host_len) == 0;
+	}
 	if (why != NULL) {
 		rc = bad_url(h, opt, url, why, err);
 	} else if (!kit_api_root_under(url, GL_API_SUFFIX, &s->api_root, &s->display)) {
@@ -1020,6 +1040,7 @@ static int stored_title(struct epithet_forge_session *s, const char *base, const
 {
 	struct json_object *root = NULL;
 	const char *name;
+	unsigned long gen;
 	char *url;
 	int64_t id;
 	int rc;
@@ -1030,6 +1051,7 @@ static int stored_title(struct epithet_forge_session *s, const char *base, const
 	    strcmp(s->title_label, label_id) == 0) {
 		*out = strdup(s->title);
 	}
+	gen = s->title_gen;
 	pthread_mutex_unlock(&s->lock);
 	if (*out != NULL) {
 		return 0;
@@ -1059,6 +1081,10 @@ static int stored_title(struct epithet_forge_session *s, const char *base, const
 		return kit_out_of_memory(s->host, err);
 	}
 	pthread_mutex_lock(&s->lock);
+	if (s->title_gen != gen) {
+		pthread_mutex_unlock(&s->lock);
+		return 0;
+	}
 	free(s->title_project);
 	free(s->title_label);
 	free(s->title);
@@ -1278,13 +1304,19 @@ static int impl_open(const struct epithet_host *host, const struct epithet_forge
 	ep.auth_scheme = "Bearer";
 	ep.headers = headers;
 	/* No documented write pacing (GITLAB.md 6): --write-interval if a
-	 * server needs it; 429s are the host's. */
+	 * server needs it; 429s are the host's. Self-managed instances take
+	 * writes to different projects at once (SPEC 11); gitlab.com's per-user
+	 * request limit keeps its writes one at a time, never slower. */
+	if (s->dotcom) {
+		ep.writes_per_minute = GL_DOTCOM_REQUESTS_PER_MINUTE;
+	}
 	ep.default_jobs = 4;
 	rc = host->set_endpoint(host->host_data, &ep, err);
 	if (rc != 0) {
 		goto fail;
 	}
-	host->log(host->host_data, EPITHET_LOG_INFO, "API root %s", s->api_root);
+	host->log(host->host_data, EPITHET_LOG_INFO, "API root %s (%s)", s->api_root,
+		  s->dotcom ? "gitlab.com's rules: writes one at a time" : "self-managed");
 	if (info != NULL) {
 		info->default_owner = NULL;
 		info->display = s->display;
@@ -1314,7 +1346,7 @@ static const struct epithet_forge gitlab_forge = {
 	 * EXCLUSIVE is read-only: the "::" in the name is the switch. */
 	.capabilities = EPITHET_CAP_DESCRIPTION | EPITHET_CAP_RENAME | EPITHET_CAP_ORG_LABELS |
 			EPITHET_CAP_EXCLUSIVE | EPITHET_CAP_LABEL_COUNTS | EPITHET_CAP_ISSUE_LABELS |
-			EPITHET_CAP_READ_FILE | EPITHET_CAP_OWNER_ITEMS,
+			EPITHET_CAP_READ_FILE | EPITHET_CAP_OWNER_ITEMS | EPITHET_CAP_CONCURRENT_WRITES,
 	/* Titles: 255 characters; descriptions 512 KiB (bytes: the core counts
 	 * code points, so a limit in code points would let longer ones by). */
 	.name_max = 255,
