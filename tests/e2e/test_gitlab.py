@@ -9,7 +9,9 @@ written by numeric id, labels by id, colours go out as '#rrggbb', nothing is
 ever sent for "exclusive", inherited group labels are never written from a
 project, a merge relabels issues and merge requests with the title GitLab
 stores, and faults (502, a write whose answer is lost, a truncated body,
-429) lose nothing."""
+429) lose nothing, also at --jobs 8 (e2e-gitlab-faults-j8 runs TestTalking with
+EPITHET_E2E_JOBS=8), and writes to different projects overlap on a self-managed
+instance but never with gitlab.com's rules (--api-url)."""
 
 import glob
 import os
@@ -52,8 +54,9 @@ class GitLabCase(harness.EpithetTestCase):
         gl.add_project("other", "shared", shared_with=["acme"])
 
     def epi(self, *args, org="acme", env=None, home=None, token=TOKEN, pre=(), var="GITLAB_TOKEN",
-            input=None):
-        argv = ["--forge", "gitlab", "--url", self.gl.url]
+            input=None, api_url=False):
+        argv = ["--forge", "gitlab", "--url" if not api_url else "--api-url",
+                self.gl.url if not api_url else self.gl.api_url] + harness.jobs_args()
         if org:
             argv += ["-o", org]
         argv += list(pre) + list(args)
@@ -535,6 +538,90 @@ class TestTalking(GitLabCase):
         self.assertEqual(len([w for w in self.writes() if w[0] == "POST"]), 2)
         self.assertIn("feature", self.state("acme/web"))
         self.assertIn("rate limited (429) without a time to wait; backing off 1 s", res.err)
+
+    def test_lost_answers_in_many_projects_lose_nothing(self):
+        """Creates answered 502 after they were made, in projects written at
+        once: each is found by listing again, none is made twice."""
+        for n in range(4):
+            self.gl.add_project("acme", "p%d" % n, labels=[{"name": "bug", "color": "#000000"}])
+        self.gl.add_fault(method="POST", path=r"/labels$", status=502, body="<html>502</html>",
+                          when="after", times=3)
+        f = self.labels_file(PAR_LABELS)
+        res = self.epi("-y", "sync", "-c", f, "--prune")
+        self.assert_rc(res, 0)
+        for n in range(4):
+            self.assertEqual(self.state("acme/p%d" % n), PAR_AFTER)
+        posts = [(w[1], w[2]["name"]) for w in self.writes() if w[0] == "POST"]
+        self.assertEqual(len(posts), len(set(posts)))
+        self.assertEqual(len(posts), 2 * 6)     # docs, feature in p0-p3, api and web
+
+
+PAR_LABELS = """\
+labels:
+  - name: bug
+    color: d73a4a
+  - name: feature
+    color: a2eeef
+  - name: docs
+    color: 0075ca
+"""
+PAR_AFTER = {"bug": ("#d73a4a", None), "feature": ("#a2eeef", None), "docs": ("#0075ca", None)}
+
+
+class TestParallelWrites(GitLabCase):
+    """SPEC 11: a self-managed GitLab (--url) takes writes to different projects
+    at once, each project's in plan order; gitlab.com's rules (--api-url, see
+    docs/gitlab.md) keep them one at a time, --write-interval 0 or not."""
+
+    def seed(self):
+        names = []
+        for n in range(4):
+            self.gl.add_project("acme", "p%d" % n, labels=[{"name": "bug", "color": "#000000"},
+                                                          {"name": "stale", "color": "#cccccc"}])
+            names.append("acme/p%d" % n)
+        self.gl.latency = 0.05
+        return names
+
+    def sync(self, *pre, api_url=False):
+        res = self.epi("-y", "sync", "-c", self.labels_file(PAR_LABELS), "--prune",
+                       org=None, pre=["--repo", "acme/p0", "--repo", "acme/p1", "--repo", "acme/p2",
+                                      "--repo", "acme/p3"] + list(pre), api_url=api_url)
+        self.assert_rc(res, 0)
+        return res
+
+    def per_project(self, names):
+        """Each project's writes, in the order the fake saw them."""
+        ids = {self.gl.project(n).id: n for n in names}
+        seen = {n: [] for n in names}
+        for method, path, body in self.writes():
+            m = re.match(r"%s/projects/(\d+)/labels" % API, path)
+            self.assertTrue(m, path)
+            seen[ids[int(m.group(1))]].append((method, body.get("name") if body else None))
+        return seen
+
+    # One project's plan, in order: bug recoloured, feature and docs made, stale pruned.
+    PLAN = [("PUT", None), ("POST", "feature"), ("POST", "docs"), ("DELETE", None)]
+
+    def check_final(self, names):
+        for n in names:
+            self.assertEqual(self.state(n), PAR_AFTER)
+
+    def test_self_managed_writes_projects_at_once_in_plan_order(self):
+        names = self.seed()
+        self.sync("--jobs", "4")
+        self.assertGreaterEqual(self.gl.max_writes_in_flight, 2)
+        self.assertLessEqual(self.gl.max_writes_in_flight, 4)
+        self.check_final(names)
+        for n, seen in self.per_project(names).items():
+            self.assertEqual(seen, self.PLAN, n)
+
+    def test_gitlab_com_rules_keep_writes_serial(self):
+        names = self.seed()
+        self.sync("--jobs", "8", "--write-interval", "0", api_url=True)
+        self.assertEqual(self.gl.max_writes_in_flight, 1)
+        self.check_final(names)
+        for n, seen in self.per_project(names).items():
+            self.assertEqual(seen, self.PLAN, n)
 
 
 if __name__ == "__main__":
