@@ -183,7 +183,8 @@ void output_print_json(json_object *doc)
 static void print_repos_json(const struct run *run, const struct target_run *tr)
 {
 	fputs("[", stdout);
-	for (const struct repo_run *r = tr->repos; r < tr->repos + tr->n_repos; r++) {
+	for (size_t ri = 0; ri < tr->n_repos; ri++) {
+		const struct repo_run *r = &tr->repos[ri];
 		json_object *o = json_object_new_object(), *ch = json_object_new_array();
 		const char *t;
 
@@ -225,7 +226,9 @@ void result_json(const struct run *run)
 		json_object *jt = json_target_head(tr);
 		char mark[64];
 
-		for (const struct repo_run *r = tr->repos; r < tr->repos + tr->n_repos; r++) {
+		for (size_t ri = 0; ri < tr->n_repos; ri++) {
+			const struct repo_run *r = &tr->repos[ri];
+
 			repos++;
 			changed += plan_changes(&r->plan) > 0;
 			for (size_t k = 0; k < r->plan.n; k++) {
