@@ -19,9 +19,15 @@ void output_plan(const struct run *run);
 void output_progress(const struct run *run, const struct target_run *tr, const struct repo_run *r,
 		     const struct op *op, const struct op_run *orun);
 void output_result(const struct run *run);
-/* list and export (output_list.c); return 0 or an exit status. */
-int output_list(const struct run *run);
-int output_export(const struct run *run);
+/* list and export (output_list.c), fed a window of repos at a time: start,
+ * then add each window once its labels are read (they may be freed after),
+ * then end, which prints (or writes the file), frees and returns 0 or an
+ * exit status. */
+struct list_acc;
+struct list_acc *output_list_start(const struct run *run);
+void output_list_add(struct list_acc *a, const struct run *run, const struct target_run *tr,
+		     size_t first, size_t count);
+int output_list_end(const struct run *run, struct list_acc *a);
 int output_plugins(const struct run_options *o, const struct plugin_entry *v, size_t n);
 
 /* --output markdown (output_markdown.c): the plan and the outcome as one

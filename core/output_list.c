@@ -91,44 +91,26 @@ static const char *only_key(const struct only *only, const struct repo_run *r)
 	return only ? only->key[(r->names_mode & NAMES_EMOJI) ? 1 : 0] : NULL;
 }
 
-static void inventory_build(const struct run *run, const struct only *only, struct inventory *inv)
+/* One label into the inventory. */
+static void inventory_add(struct inventory *inv, const struct label *l)
 {
-	memset(inv, 0, sizeof(*inv));
-	for (size_t i = 0; i < run->n_targets; i++) {
-		const struct target_run *tr = &run->targets[i];
+	struct seen *s = NULL;
 
-		for (size_t j = 0; j < tr->n_repos; j++) {
-			const struct repo_run *r = &tr->repos[j];
-
-			if (r->read_code)
-				continue;
-			inv->repos++;
-			for (size_t k = 0; k < r->n_labels; k++) {
-				const struct label *l = &r->labels[k];
-				struct seen *s = NULL;
-
-				if (only && strcmp(l->key, only_key(only, r)) != 0)
-					continue;
-				for (size_t m = 0; m < inv->n && !s; m++)
-					if (strcmp(inv->v[m].key, l->key) == 0)
-						s = &inv->v[m];
-				if (!s) {
-					grow(&inv->v, &inv->cap, inv->n + 1, sizeof(*inv->v));
-					s = &inv->v[inv->n++];
-					memset(s, 0, sizeof(*s));
-					s->key = xstrdup(l->key);
-					s->name = xstrdup(l->name);
-				}
-				s->repos++;
-				s->exclusive += (l->flags & EPITHET_LABEL_EXCLUSIVE) != 0;
-				bump(s->colors, &s->n_colors, l->color ? l->color : "");
-				bump(s->descs, &s->n_descs, l->description ? l->description : "");
-				bump(s->names, &s->n_names, l->name);
-			}
-		}
+	for (size_t m = 0; m < inv->n && !s; m++)
+		if (strcmp(inv->v[m].key, l->key) == 0)
+			s = &inv->v[m];
+	if (!s) {
+		grow(&inv->v, &inv->cap, inv->n + 1, sizeof(*inv->v));
+		s = &inv->v[inv->n++];
+		memset(s, 0, sizeof(*s));
+		s->key = xstrdup(l->key);
+		s->name = xstrdup(l->name);
 	}
-	if (inv->n > 1)
-		qsort(inv->v, inv->n, sizeof(*inv->v), cmp_seen);
+	s->repos++;
+	s->exclusive += (l->flags & EPITHET_LABEL_EXCLUSIVE) != 0;
+	bump(s->colors, &s->n_colors, l->color ? l->color : "");
+	bump(s->descs, &s->n_descs, l->description ? l->description : "");
+	bump(s->names, &s->n_names, l->name);
 }
 
 static void inventory_finish(struct inventory *inv)
@@ -153,162 +135,257 @@ static bool drift(const struct seen *s)
 	return s->n_colors > 1 || s->n_descs > 1 || s->n_names > 1;
 }
 
-static void list_one_label_human(const struct run *run, const struct only *only)
+/*
+ * What list and export keep while the repos are read a window at a time
+ * (SPEC 11: memory bounded by the batch and the distinct labels, not the
+ * estate): the inventory, and in a spool file the per-repo part of the
+ * output (list's JSON "repos", or `list NAME`'s lines), written as each
+ * window is read, so that the repos' labels can be freed.
+ */
+struct list_acc {
+	struct inventory inv;
+	struct only filter;
+	bool has_filter;
+	bool invalid;          /* the name to list is not UTF-8 */
+	bool json;
+	FILE *spool;           /* NULL when the output has no per-repo part */
+	size_t spooled;        /* repos written to it */
+	bool spool_failed;
+};
+
+#define PRETTY (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
+#define LIST_REPOS_MARK "\"@@epithet-list-repos@@\""
+#define LIST_REPO_INDENT "    " /* depth of a repo object: doc, repos */
+
+struct list_acc *output_list_start(const struct run *run)
 {
-	for (size_t i = 0; i < run->n_targets; i++) {
-		const struct target_run *tr = &run->targets[i];
+	const struct run_options *o = run->opt;
+	struct list_acc *a = xcalloc(1, sizeof(*a));
 
-		for (size_t j = 0; j < tr->n_repos; j++) {
-			const struct repo_run *r = &tr->repos[j];
-			const struct label *l = NULL;
+	if (o->cmd == CMD_LIST && o->list_name) {
+		a->has_filter = true;
+		a->filter.key[0] = names_key_mode(o->list_name, NAMES_PLAIN);
+		a->filter.key[1] = names_key_mode(o->list_name, NAMES_EMOJI);
+		a->invalid = !a->filter.key[0] || !a->filter.key[1];
+	}
+	a->json = o->cmd == CMD_LIST && o->json;
+	if (!a->invalid && o->cmd == CMD_LIST && (a->json || a->has_filter)) {
+		a->spool = tmpfile();
+		a->spool_failed = !a->spool;
+	}
+	return a;
+}
 
-			if (r->read_code)
-				continue;
-			for (size_t k = 0; k < r->n_labels && !l; k++)
-				if (strcmp(r->labels[k].key, only_key(only, r)) == 0)
-					l = &r->labels[k];
-			if (!l) {
-				printf("  %-40s (missing)\n", display(r->full));
-				continue;
-			}
-			printf("  %-40s ", display(r->full));
-			output_swatch(run->opt, stdout, l->color);
-			printf("#%s  %s", l->color ? display(l->color) : "------", display(l->name));
-			if (l->description && *l->description)
-				printf("  \"%s\"", display(l->description));
-			putchar('\n');
-		}
+/* A repo of list's JSON "repos", laid out as json-c lays it out in place. */
+static void spool_repo_json(struct list_acc *a, const struct repo_run *r)
+{
+	const struct only *only = a->has_filter ? &a->filter : NULL;
+	json_object *jr = json_object_new_object(), *ls = json_object_new_array();
+	const char *t;
+
+	json_object_object_add(jr, "repo", output_jstr(r->full));
+	json_object_object_add(jr, "error", output_jstr(r->read_error));
+	for (size_t k = 0; k < r->n_labels; k++) {
+		const struct label *l = &r->labels[k];
+		json_object *jl;
+
+		if (only && strcmp(l->key, only_key(only, r)) != 0)
+			continue;
+		jl = json_object_new_object();
+		json_object_object_add(jl, "name", output_jstr(l->name));
+		json_object_object_add(jl, "color", output_jstr(l->color));
+		json_object_object_add(jl, "description", output_jstr(l->description));
+		json_object_array_add(ls, jl);
+	}
+	json_object_object_add(jr, "labels", ls);
+	t = json_object_to_json_string_ext(jr, PRETTY);
+	fputs(a->spooled ? ",\n" LIST_REPO_INDENT : "\n" LIST_REPO_INDENT, a->spool);
+	for (; *t; t++)
+		fputs(*t == '\n' ? "\n" LIST_REPO_INDENT : (char[2]){*t, 0}, a->spool);
+	json_object_put(jr);
+}
+
+/* A repo's line of `list NAME`. */
+static void spool_repo_line(struct list_acc *a, const struct run *run, const struct repo_run *r)
+{
+	const struct label *l = NULL;
+	FILE *f = a->spool;
+
+	for (size_t k = 0; k < r->n_labels && !l; k++)
+		if (strcmp(r->labels[k].key, only_key(&a->filter, r)) == 0)
+			l = &r->labels[k];
+	if (!l) {
+		fprintf(f, "  %-40s (missing)\n", display(r->full));
+		return;
+	}
+	fprintf(f, "  %-40s ", display(r->full));
+	output_swatch(run->opt, f, l->color);
+	fprintf(f, "#%s  %s", l->color ? display(l->color) : "------", display(l->name));
+	if (l->description && *l->description)
+		fprintf(f, "  \"%s\"", display(l->description));
+	fputc('\n', f);
+}
+
+void output_list_add(struct list_acc *a, const struct run *run, const struct target_run *tr,
+		     size_t first, size_t count)
+{
+	const struct only *only = a->has_filter ? &a->filter : NULL;
+
+	if (a->invalid)
+		return;
+	for (size_t j = first; j < first + count && j < tr->n_repos; j++) {
+		const struct repo_run *r = &tr->repos[j];
+
+		if (a->spool && a->json)
+			spool_repo_json(a, r);
+		a->spooled++;
+		if (r->read_code)
+			continue;
+		if (a->spool && !a->json)
+			spool_repo_line(a, run, r);
+		a->inv.repos++;
+		for (size_t k = 0; k < r->n_labels; k++)
+			if (!only || strcmp(r->labels[k].key, only_key(only, r)) == 0)
+				inventory_add(&a->inv, &r->labels[k]);
 	}
 }
 
-int output_list(const struct run *run)
+static void list_acc_free(struct list_acc *a)
 {
-	const struct run_options *o = run->opt;
-	struct only filter = {{NULL, NULL}}, *only = NULL;
-	struct inventory inv;
+	inventory_finish(&a->inv);
+	free(a->filter.key[0]);
+	free(a->filter.key[1]);
+	if (a->spool)
+		fclose(a->spool);
+	free(a);
+}
 
-	output_report_errors(run);
-	if (o->list_name) {
-		filter.key[0] = names_key_mode(o->list_name, NAMES_PLAIN);
-		filter.key[1] = names_key_mode(o->list_name, NAMES_EMOJI);
-		only = &filter;
-		if (!filter.key[0] || !filter.key[1]) {
-			free(filter.key[0]);
-			free(filter.key[1]);
-			log_error("invalid label name (not UTF-8)");
-			return EXIT_DATAERR;
-		}
+/* The spool, as written, to stdout. */
+static bool copy_spool(struct list_acc *a)
+{
+	char buf[8192];
+	size_t n;
+
+	if (!a->spool)
+		return true;
+	fflush(a->spool);
+	if (ferror(a->spool) || fseek(a->spool, 0, SEEK_SET) != 0)
+		return false;
+	while ((n = fread(buf, 1, sizeof(buf), a->spool)) > 0)
+		fwrite(buf, 1, n, stdout);
+	return !ferror(a->spool);
+}
+
+static void list_json(struct list_acc *a)
+{
+	json_object *doc = json_object_new_object(), *arr = json_object_new_array();
+	const char *text, *at;
+
+	for (size_t i = 0; i < a->inv.n; i++) {
+		struct seen *s = &a->inv.v[i];
+		json_object *l = json_object_new_object(), *c = json_object_new_object();
+		json_object *d = json_object_new_object();
+
+		json_object_object_add(l, "name", output_jstr(s->names[most(s->names, s->n_names)].value));
+		json_object_object_add(l, "repos", json_object_new_int64((int64_t)s->repos));
+		for (size_t k = 0; k < s->n_colors; k++)
+			json_object_object_add(c, s->colors[k].value,
+					       json_object_new_int64((int64_t)s->colors[k].n));
+		for (size_t k = 0; k < s->n_descs; k++)
+			json_object_object_add(d, s->descs[k].value,
+					       json_object_new_int64((int64_t)s->descs[k].n));
+		json_object_object_add(l, "colors", c);
+		json_object_object_add(l, "descriptions", d);
+		json_object_object_add(l, "drift", json_object_new_boolean(drift(s)));
+		json_object_array_add(arr, l);
 	}
-	inventory_build(run, only, &inv);
-	if (!o->json && !inv.repos) {
+	json_object_object_add(doc, "labels", arr);
+	json_object_object_add(doc, "repos", output_jstr("@@epithet-list-repos@@"));
+	text = json_object_to_json_string_ext(doc, PRETTY);
+	at = strstr(text, LIST_REPOS_MARK);
+	fwrite(text, 1, (size_t)(at - text), stdout);
+	fputs("[", stdout);
+	copy_spool(a);
+	fputs("\n  ]", stdout);
+	puts(at + strlen(LIST_REPOS_MARK));
+	json_object_put(doc);
+}
+
+static void list_human(const struct run *run, struct list_acc *a)
+{
+	const struct inventory *inv = &a->inv;
+
+	if (a->has_filter) {
+		printf("%s: in %zu of %zu repos\n", display(run->opt->list_name),
+		       inv->n ? inv->v[0].repos : 0, inv->repos);
+		copy_spool(a);
+		return;
+	}
+	for (size_t i = 0; i < inv->n; i++) {
+		struct seen *s = &inv->v[i];
+		size_t c = most(s->colors, s->n_colors);
+
+		printf("%-32s %4zu/%-4zu ", display(s->names[most(s->names, s->n_names)].value), s->repos,
+		       inv->repos);
+		output_swatch(run->opt, stdout, s->colors[c].value);
+		printf("#%s", display(s->colors[c].value));
+		if (drift(s)) {
+			printf("  drift:");
+			if (s->n_colors > 1)
+				printf(" %zu colours", s->n_colors);
+			if (s->n_descs > 1)
+				printf(" %zu descriptions", s->n_descs);
+			if (s->n_names > 1)
+				printf(" %zu spellings", s->n_names);
+		}
+		putchar('\n');
+	}
+	printf("%zu label%s across %zu repo%s.\n", inv->n, inv->n == 1 ? "" : "s", inv->repos,
+	       inv->repos == 1 ? "" : "s");
+}
+
+static int output_list(const struct run *run, struct list_acc *a)
+{
+	output_report_errors(run);
+	if (a->invalid) {
+		log_error("invalid label name (not UTF-8)");
+		return EXIT_DATAERR;
+	}
+	if (a->spool_failed) {
+		log_error("cannot spool the list: %s", strerror(errno));
+		return EXIT_FAILED;
+	}
+	if (a->inv.n > 1)
+		qsort(a->inv.v, a->inv.n, sizeof(*a->inv.v), cmp_seen);
+	if (!run->opt->json && !a->inv.repos) {
 		size_t failed = 0;
 
 		for (size_t i = 0; i < run->n_targets; i++)
 			failed += run->targets[i].code != 0;
-		if (failed) {
-			/* nothing was read: a count of zero would read like success */
-			inventory_finish(&inv);
-			free(filter.key[0]);
-	free(filter.key[1]);
-			return 0;
-		}
+		if (failed)
+			return 0;  /* nothing was read: a count of zero would read like success */
 	}
-	if (o->json) {
-		json_object *doc = json_object_new_object(), *arr = json_object_new_array();
-		json_object *repos = json_object_new_array();
-
-		for (size_t i = 0; i < inv.n; i++) {
-			struct seen *s = &inv.v[i];
-			json_object *l = json_object_new_object(), *c = json_object_new_object();
-			json_object *d = json_object_new_object();
-
-			json_object_object_add(l, "name", output_jstr(s->names[most(s->names, s->n_names)].value));
-			json_object_object_add(l, "repos", json_object_new_int64((int64_t)s->repos));
-			for (size_t k = 0; k < s->n_colors; k++)
-				json_object_object_add(c, s->colors[k].value,
-						       json_object_new_int64((int64_t)s->colors[k].n));
-			for (size_t k = 0; k < s->n_descs; k++)
-				json_object_object_add(d, s->descs[k].value,
-						       json_object_new_int64((int64_t)s->descs[k].n));
-			json_object_object_add(l, "colors", c);
-			json_object_object_add(l, "descriptions", d);
-			json_object_object_add(l, "drift", json_object_new_boolean(drift(s)));
-			json_object_array_add(arr, l);
-		}
-		for (size_t i = 0; i < run->n_targets; i++) {
-			const struct target_run *tr = &run->targets[i];
-
-			for (size_t j = 0; j < tr->n_repos; j++) {
-				const struct repo_run *r = &tr->repos[j];
-				json_object *jr = json_object_new_object(), *ls = json_object_new_array();
-
-				json_object_object_add(jr, "repo", output_jstr(r->full));
-				json_object_object_add(jr, "error", output_jstr(r->read_error));
-				for (size_t k = 0; k < r->n_labels; k++) {
-					const struct label *l = &r->labels[k];
-					json_object *jl = json_object_new_object();
-
-					if (only && strcmp(l->key, only_key(only, r)) != 0) {
-						json_object_put(jl);
-						continue;
-					}
-					json_object_object_add(jl, "name", output_jstr(l->name));
-					json_object_object_add(jl, "color", output_jstr(l->color));
-					json_object_object_add(jl, "description", output_jstr(l->description));
-					json_object_array_add(ls, jl);
-				}
-				json_object_object_add(jr, "labels", ls);
-				json_object_array_add(repos, jr);
-			}
-		}
-		json_object_object_add(doc, "labels", arr);
-		json_object_object_add(doc, "repos", repos);
-		output_print_json(doc);
-	} else if (only) {
-		printf("%s: in %zu of %zu repos\n", display(o->list_name), inv.n ? inv.v[0].repos : 0, inv.repos);
-		list_one_label_human(run, only);
-	} else {
-		for (size_t i = 0; i < inv.n; i++) {
-			struct seen *s = &inv.v[i];
-			size_t c = most(s->colors, s->n_colors);
-
-			printf("%-32s %4zu/%-4zu ", display(s->names[most(s->names, s->n_names)].value), s->repos,
-			       inv.repos);
-			output_swatch(o, stdout, s->colors[c].value);
-			printf("#%s", display(s->colors[c].value));
-			if (drift(s)) {
-				printf("  drift:");
-				if (s->n_colors > 1)
-					printf(" %zu colours", s->n_colors);
-				if (s->n_descs > 1)
-					printf(" %zu descriptions", s->n_descs);
-				if (s->n_names > 1)
-					printf(" %zu spellings", s->n_names);
-			}
-			putchar('\n');
-		}
-		printf("%zu label%s across %zu repo%s.\n", inv.n, inv.n == 1 ? "" : "s", inv.repos,
-		       inv.repos == 1 ? "" : "s");
-	}
+	if (run->opt->json)
+		list_json(a);
+	else
+		list_human(run, a);
 	fflush(stdout);
-	inventory_finish(&inv);
-	free(filter.key[0]);
-	free(filter.key[1]);
 	return 0;
 }
 
 /* ---- export ---- */
 
-int output_export(const struct run *run)
+static int output_export(const struct run *run, struct inventory *inv_in)
 {
-	struct inventory inv;
+	const struct inventory inv = *inv_in;  /* freed with its list_acc */
 	struct desired d = {0};
 	unsigned *counts;
 	FILE *f = stdout;
 	int rc = 0;
 
 	output_report_errors(run);
-	inventory_build(run, NULL, &inv);
+	if (inv.n > 1)
+		qsort(inv.v, inv.n, sizeof(*inv.v), cmp_seen);
 	d.labels = xcalloc(inv.n ? inv.n : 1, sizeof(*d.labels));
 	counts = xcalloc(inv.n ? inv.n : 1, sizeof(*counts));
 	for (size_t i = 0; i < inv.n; i++) {
@@ -352,6 +429,15 @@ out:
 	fflush(stdout);
 	free(counts);
 	desired_finish(&d);
-	inventory_finish(&inv);
+	return rc;
+}
+
+/* ---- the end of list and export ---- */
+
+int output_list_end(const struct run *run, struct list_acc *a)
+{
+	int rc = run->opt->cmd == CMD_LIST ? output_list(run, a) : output_export(run, &a->inv);
+
+	list_acc_free(a);
 	return rc;
 }

@@ -94,6 +94,26 @@ static void read_and_plan(struct run *run, struct target_run *tr, const struct d
 	owner_labels_free(owner);
 }
 
+/*
+ * list and export: a target's repos read a window at a time, each window
+ * handed to the inventory (and list's per-repo output), then its labels
+ * freed. Every window is read even when stopping: read_labels says why a
+ * repo was not read.
+ */
+static void read_and_list(struct run *run, struct target_run *tr, struct list_acc *acc)
+{
+	int jobs = run->opt->jobs > 0 ? run->opt->jobs : 4;
+
+	for (size_t first = 0; first < tr->n_repos; first += WINDOW_REPOS) {
+		size_t n = tr->n_repos - first < WINDOW_REPOS ? tr->n_repos - first : WINDOW_REPOS;
+
+		read_labels(tr, first, n, jobs);
+		output_list_add(acc, run, tr, first, n);
+		for (size_t j = first; j < first + n; j++)
+			repo_labels_free(&tr->repos[j]);
+	}
+}
+
 static int exit_status(const struct run *run, const struct totals *t)
 {
 	bool auth = false, failed = false, usage = false, bad = false;
@@ -267,6 +287,7 @@ int engine_run(const struct run_options *o, const struct desired *want_in,
 	struct totals t;
 	int status;
 	bool reads_only = o->cmd == CMD_LIST || o->cmd == CMD_EXPORT;
+	struct list_acc *acc = NULL;
 
 	run.n_targets = n_targets;
 	run.targets = xcalloc(n_targets ? n_targets : 1, sizeof(*run.targets));
@@ -314,14 +335,18 @@ int engine_run(const struct run_options *o, const struct desired *want_in,
 		if (select_repos(tr) != 0)
 			continue;
 		if (reads_only) {
-			read_labels(tr, 0, tr->n_repos, o->jobs > 0 ? o->jobs : 4);
+			if (!acc)
+				acc = output_list_start(&run);
+			read_and_list(&run, tr, acc);
 			continue;
 		}
 		read_and_plan(&run, tr, want);
 	}
 
 	if (reads_only) {
-		status = o->cmd == CMD_LIST ? output_list(&run) : output_export(&run);
+		if (!acc)
+			acc = output_list_start(&run);
+		status = output_list_end(&run, acc);
 		plan_totals(&run, &t);
 		if (!status)
 			status = exit_status(&run, &t);

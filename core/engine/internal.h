@@ -80,6 +80,8 @@ void plan_totals(const struct run *run, struct totals *t);
 
 /* read.c: reading the repos' labels (in parallel, in batches). */
 void label_finish(struct label *l);
+/* Frees a repo's labels (list and export, once a window is counted). */
+void repo_labels_free(struct repo_run *r);
 int collect_label(const struct epithet_label *l, void *payload);
 void read_one(struct target_run *tr, struct repo_run *r);
 /* The labels of tr->repos[first, first + count), on up to @jobs threads. */

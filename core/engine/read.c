@@ -54,6 +54,15 @@ void label_finish(struct label *l)
 	memset(l, 0, sizeof(*l));
 }
 
+void repo_labels_free(struct repo_run *r)
+{
+	for (size_t k = 0; k < r->n_labels; k++)
+		label_finish(&r->labels[k]);
+	free(r->labels);
+	r->labels = NULL;
+	r->n_labels = r->cap_labels = 0;
+}
+
 int collect_label(const struct epithet_label *l, void *payload)
 {
 	struct repo_run *r = payload;

@@ -114,9 +114,7 @@ void repos_free(struct repo_run *repos, size_t n)
 		free(r->ops);
 		free(r->sets);
 		plan_finish(&r->plan);
-		for (size_t k = 0; k < r->n_labels; k++)
-			label_finish(&r->labels[k]);
-		free(r->labels);
+		repo_labels_free(r);
 		strpool_free(r->owner);
 		free(r->full); /* r->name is its tail (add_repo) */
 		free(r->read_error);
