@@ -206,7 +206,7 @@ class Runner:
             "writes_in_flight": gh.max_writes_in_flight,
             "connections": gh.connections - conns0,
         }
-        if doc:
+        if doc and "targets" in doc:  # list's JSON is the labels, not a run
             row["reported"] = doc["targets"][0]["requests"]
             row["estimate"] = doc["targets"][0].get("estimate")
         if rc not in (0, 2):
@@ -236,7 +236,7 @@ def scenario(runner, repos, mode, args, graphql=True, runs=("sync", "re-run", "p
         wi = ["--write-interval", str(args.write_interval)]
         for run in runs:
             argv = {"sync": ["sync", "-y", "-c", lf], "re-run": ["sync", "-y", "-c", lf],
-                    "plan": ["plan", "-c", lf]}[run]
+                    "plan": ["plan", "-c", lf], "list": ["list"]}[run]
             row = runner.measure(gh, home, run, argv, mode, wi)
             row["min"] = minimum(repos, writes if run == "sync" else 0,
                                  "sync" if run == "sync" else "rerun")
@@ -361,7 +361,7 @@ def main(argv=None):
     ap.add_argument("--sweep-repos", type=int, default=120)
     ap.add_argument("--sweep-writes", type=int, default=308)
     ap.add_argument("--runs", default="sync,re-run,plan",
-                    help="which runs, of sync,re-run,plan (a re-run or plan alone is cold)")
+                    help="which runs, of sync,re-run,plan,list (a re-run, plan or list alone is cold)")
     a = ap.parse_args(argv)
     runs = tuple(x for x in a.runs.split(",") if x.strip())
     runner = Runner(a)
