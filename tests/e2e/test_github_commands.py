@@ -688,6 +688,43 @@ class TestList(ghcase.GitHubCase):
             {"name": "Bug", "color": "d73a4a", "description": "Broken"}]})
 
 
+class TestListWindows(ghcase.GitHubCase):
+    """list reads 400 repos at a time and frees each window's labels once counted
+    (SPEC 11): over more than one window, the inventory and every repo's labels are
+    still all there, in the repos' order."""
+
+    def setUp(self):
+        super().setUp()
+        gh = self.gh = self.fake()
+        for i in range(450):
+            labels = [{"name": "bug", "color": "d73a4a" if i % 3 else "000000"}]
+            if i % 2:
+                labels.append({"name": "docs", "color": "0075ca", "description": "r%d" % i})
+            gh.add_repo("acme", "r%03d" % i, labels=labels)
+
+    def test_list_json_across_windows(self):
+        res = self.epi(self.gh, "list", "--output", "json")
+        self.assert_rc(res, 0)
+        doc = res.json()
+        by = {lb["name"]: lb for lb in doc["labels"]}
+        self.assertEqual(by["bug"]["repos"], 450)
+        self.assertEqual(by["bug"]["colors"], {"d73a4a": 300, "000000": 150})
+        self.assertEqual(by["docs"]["repos"], 225)
+        self.assertEqual([r["repo"] for r in doc["repos"]], ["acme/r%03d" % i for i in range(450)])
+        self.assertEqual(doc["repos"][449], {"repo": "acme/r449", "error": None, "labels": [
+            {"name": "bug", "color": "d73a4a", "description": None},
+            {"name": "docs", "color": "0075ca", "description": "r449"}]})
+
+    def test_list_name_across_windows(self):
+        res = self.epi(self.gh, "list", "docs")
+        self.assert_rc(res, 0)
+        lines = res.out.splitlines()
+        self.assertEqual(lines[0], "docs: in 225 of 450 repos")
+        self.assertEqual(len(lines), 451)
+        self.assertRegex(lines[1], r"^  acme/r000\s+\(missing\)$")
+        self.assertRegex(lines[450], r'^  acme/r449\s+#0075ca  docs  "r449"$')
+
+
 class TestJsonOutput(ghcase.GitHubCase):
     def test_ensure_json_document(self):
         """README JSON: one document on stdout with the documented keys and values,
