@@ -42,6 +42,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -153,6 +154,9 @@ class Runner:
                "XDG_CONFIG_HOME": os.path.join(home, ".config"),
                "LC_ALL": "C.UTF-8", "EPITHET_TOKEN": TOKEN, "EPITHET_PLUGIN_PATH": self.plugins}
         rss_file = os.path.join(home, "rss")
+        wrap = os.environ.get("EPITHET_BENCH_WRAP")  # e.g. "valgrind --tool=massif"
+        if wrap:
+            cmd = shlex.split(wrap) + cmd
         if self.gnu_time:
             cmd = [self.gnu_time, "-f", "%M %U %S", "-o", rss_file] + cmd
         out = open(os.path.join(home, "out"), "w+")

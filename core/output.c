@@ -148,7 +148,7 @@ void output_report_errors(const struct run *run)
 				  tr->owner ? tr->owner : "", tr->error);
 		for (size_t j = 0; j < tr->n_repos; j++)
 			if (tr->repos[j].read_code)
-				log_error("%s: %s", tr->repos[j].full, tr->repos[j].read_error);
+				log_error("%s: %s", tr->repos[j].full, tr->repos[j].w->read_error);
 	}
 }
 
@@ -209,7 +209,7 @@ void output_plan(const struct run *run)
 
 			repos++;
 			if (r->read_code) {
-				log_error("%s: %s", r->full, r->read_error);
+				log_error("%s: %s", r->full, r->w->read_error);
 				continue;
 			}
 			if (r->read_only) {
@@ -219,7 +219,7 @@ void output_plan(const struct run *run)
 				}
 				continue;
 			}
-			if (!r->plan.n) {
+			if (!r->w->plan.n) {
 				if (log_verbosity() > 0) {
 					target_heading(run, tr, &headed);
 					printf("%s: up to date", r->full);
@@ -228,14 +228,14 @@ void output_plan(const struct run *run)
 				}
 				continue;
 			}
-			changed += plan_changes(&r->plan) > 0;
+			changed += plan_changes(&r->w->plan) > 0;
 			target_heading(run, tr, &headed);
 			printf("%s%s%s", o->color ? "\x1b[1m" : "", display(r->full), reset(o));
 			print_sets(stdout, r);
 			putchar('\n');
-			for (size_t k = 0; k < r->plan.n; k++) {
-				print_op(o, stdout, &r->plan.ops[k], r->ops ? &r->ops[k] : NULL);
-				by[r->plan.ops[k].kind]++;
+			for (size_t k = 0; k < r->w->plan.n; k++) {
+				print_op(o, stdout, &r->w->plan.ops[k], r->w->ops ? &r->w->ops[k] : NULL);
+				by[r->w->plan.ops[k].kind]++;
 			}
 		}
 	}
@@ -297,14 +297,14 @@ void output_result(const struct run *run)
 		for (size_t j = 0; j < tr->n_repos; j++) {
 			const struct repo_run *r = &tr->repos[j];
 
-			for (size_t k = 0; k < r->plan.n && r->ops; k++) {
-				done += r->ops[k].state == OPST_DONE;
-				failed += r->ops[k].state == OPST_FAILED;
-				skipped += r->ops[k].state == OPST_SKIPPED;
+			for (size_t k = 0; k < r->w->plan.n && r->w->ops; k++) {
+				done += r->w->ops[k].state == OPST_DONE;
+				failed += r->w->ops[k].state == OPST_FAILED;
+				skipped += r->w->ops[k].state == OPST_SKIPPED;
 				/* a duplicate failed its label before any write: name it
 				 * where failures go */
-				if (r->plan.ops[k].fails)
-					log_error("%s: %s", r->full, r->plan.ops[k].why);
+				if (r->w->plan.ops[k].fails)
+					log_error("%s: %s", r->full, r->w->plan.ops[k].why);
 			}
 		}
 	}
@@ -331,8 +331,8 @@ void output_result(const struct run *run)
 				const struct repo_run *r = &tr->repos[j];
 				size_t left = 0;
 
-				for (size_t k = 0; k < r->plan.n && r->ops; k++)
-					left += r->ops[k].state == OPST_SKIPPED;
+				for (size_t k = 0; k < r->w->plan.n && r->w->ops; k++)
+					left += r->w->ops[k].state == OPST_SKIPPED;
 				if (left) {
 					printf("%s%s (%zu)", sep, display(r->full), left);
 					sep = ", ";

@@ -184,9 +184,9 @@ static void spool_repo_json(struct list_acc *a, const struct repo_run *r)
 	const char *t;
 
 	json_object_object_add(jr, "repo", output_jstr(r->full));
-	json_object_object_add(jr, "error", output_jstr(r->read_error));
-	for (size_t k = 0; k < r->n_labels; k++) {
-		const struct label *l = &r->labels[k];
+	json_object_object_add(jr, "error", output_jstr(r->w->read_error));
+	for (size_t k = 0; k < r->w->n_labels; k++) {
+		const struct label *l = &r->w->labels[k];
 		json_object *jl;
 
 		if (only && strcmp(l->key, only_key(only, r)) != 0)
@@ -211,9 +211,9 @@ static void spool_repo_line(struct list_acc *a, const struct run *run, const str
 	const struct label *l = NULL;
 	FILE *f = a->spool;
 
-	for (size_t k = 0; k < r->n_labels && !l; k++)
-		if (strcmp(r->labels[k].key, only_key(&a->filter, r)) == 0)
-			l = &r->labels[k];
+	for (size_t k = 0; k < r->w->n_labels && !l; k++)
+		if (strcmp(r->w->labels[k].key, only_key(&a->filter, r)) == 0)
+			l = &r->w->labels[k];
 	if (!l) {
 		fprintf(f, "  %-40s (missing)\n", display(r->full));
 		return;
@@ -244,9 +244,9 @@ void output_list_add(struct list_acc *a, const struct run *run, const struct tar
 		if (a->spool && !a->json)
 			spool_repo_line(a, run, r);
 		a->inv.repos++;
-		for (size_t k = 0; k < r->n_labels; k++)
-			if (!only || strcmp(r->labels[k].key, only_key(only, r)) == 0)
-				inventory_add(&a->inv, &r->labels[k]);
+		for (size_t k = 0; k < r->w->n_labels; k++)
+			if (!only || strcmp(r->w->labels[k].key, only_key(only, r)) == 0)
+				inventory_add(&a->inv, &r->w->labels[k]);
 	}
 }
 

@@ -53,14 +53,14 @@ static void md_count(const struct run *run, struct md_totals *t)
 				t->read_only++;
 				continue;
 			}
-			t->up_to_date += plan_changes(&r->plan) == 0;
-			t->repos_changed += plan_changes(&r->plan) > 0;
-			t->changes += plan_changes(&r->plan);
-			t->destructive += plan_destructive(&r->plan);
-			for (size_t k = 0; k < r->plan.n; k++) {
-				enum op_state st = r->ops ? r->ops[k].state : OPST_PLANNED;
+			t->up_to_date += plan_changes(&r->w->plan) == 0;
+			t->repos_changed += plan_changes(&r->w->plan) > 0;
+			t->changes += plan_changes(&r->w->plan);
+			t->destructive += plan_destructive(&r->w->plan);
+			for (size_t k = 0; k < r->w->plan.n; k++) {
+				enum op_state st = r->w->ops ? r->w->ops[k].state : OPST_PLANNED;
 
-				t->by[r->plan.ops[k].kind]++;
+				t->by[r->w->plan.ops[k].kind]++;
 				t->failed += st == OPST_FAILED;
 				t->done += st == OPST_DONE;
 				t->skipped += st == OPST_SKIPPED;
@@ -312,12 +312,12 @@ static void md_repo(const struct run *run, const struct repo_run *r)
 	printf("%s\n\n", r->sets && r->sets[0] ? ")" : "");
 	if (r->read_code) {
 		printf("- ❌ cannot read its labels: ");
-		md_code(r->read_error);
+		md_code(r->w->read_error);
 		putchar('\n');
 		return;
 	}
-	for (size_t k = 0; k < r->plan.n; k++)
-		md_op(&r->plan.ops[k], r->ops ? &r->ops[k] : NULL, run->applied);
+	for (size_t k = 0; k < r->w->plan.n; k++)
+		md_op(&r->w->plan.ops[k], r->w->ops ? &r->w->ops[k] : NULL, run->applied);
 }
 
 void output_markdown(const struct run *run)
@@ -340,7 +340,7 @@ void output_markdown(const struct run *run)
 		for (size_t j = 0; j < tr->n_repos; j++) {
 			const struct repo_run *r = &tr->repos[j];
 
-			if (!r->read_code && (r->read_only || !r->plan.n))
+			if (!r->read_code && (r->read_only || !r->w->plan.n))
 				continue;
 			if (!headed && run->n_targets > 1)
 				md_target_heading(tr);

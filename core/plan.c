@@ -11,7 +11,17 @@
 #include "epithet/forge.h"
 #include "when.h"
 #include "names.h"
+#include "strpool.h"
 #include "util.h"
+
+/* An op's names, colours and descriptions are the labels file's, the same
+ * few dozen strings in every repo that changes: one pooled copy each
+ * (strpool.h), so that the plans a run keeps cost their ops, not their
+ * strings. plan_finish frees with strpool_free, pooled or not. */
+static char *pooled(const char *s)
+{
+	return (char *)strpool_intern(s);
+}
 
 static struct op *add_op(struct plan *p, enum op_kind kind, const struct label *cur)
 {
@@ -67,16 +77,16 @@ static void diff_fields(const struct want_label *w, const struct label *have, ui
 {
 	if (rename || strcmp(have->name, w->name) != 0) {
 		o->fields |= EPITHET_FIELD_NAME;
-		o->name = xstrdup(w->name);
+		o->name = pooled(w->name);
 	}
 	if (w->color && (!have->color || strcasecmp(have->color, w->color) != 0)) {
 		o->fields |= EPITHET_FIELD_COLOR;
-		o->color = xstrdup(w->color);
+		o->color = pooled(w->color);
 	}
 	if (w->has_description && (caps & EPITHET_CAP_DESCRIPTION) &&
 	    !names_desc_equal(have->description, w->description)) {
 		o->fields |= EPITHET_FIELD_DESCRIPTION;
-		o->description = xstrdup(w->description ? w->description : "");
+		o->description = pooled(w->description ? w->description : "");
 	}
 	if (w->exclusive >= 0 && (caps & EPITHET_CAP_EXCLUSIVE) &&
 	    !!(have->flags & EPITHET_LABEL_EXCLUSIVE) != !!w->exclusive) {
@@ -94,9 +104,9 @@ static bool diff_needed(const struct want_label *w, const struct label *have, ui
 
 	diff_fields(w, have, caps, false, &tmp);
 	needed = tmp.fields != 0;
-	free(tmp.name);
-	free(tmp.color);
-	free(tmp.description);
+	strpool_free(tmp.name);
+	strpool_free(tmp.color);
+	strpool_free(tmp.description);
 	return needed;
 }
 
@@ -155,7 +165,7 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 			op = add_op(out, OP_DELETE, have[0]);
 			when_format(w->delete_after, when, sizeof(when));
 			op->why = retired && !w->remove ? xasprintf("retired on %s", when)
-							 : xstrdup("delete: true");
+							 : pooled("delete: true");
 			op->retired = retired && !w->remove;
 			op->retire_at = op->retired ? w->delete_after : 0;
 		}
@@ -192,7 +202,7 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 			continue;
 		}
 		op = add_op(out, OP_MERGE, al[0]);
-		op->into = xstrdup(w->name);
+		op->into = pooled(w->name);
 		op->into_cur = nh == 1 ? have[0] : first_alias;
 	}
 	if (nh == 1) {
@@ -203,7 +213,7 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 			/* Only the case or normalisation differs and the forge
 			 * cannot rename: leave the name as it is. */
 			tmp.fields &= ~EPITHET_FIELD_NAME;
-			free(tmp.name);
+			strpool_free(tmp.name);
 			tmp.name = NULL;
 		}
 		if (tmp.fields) {
@@ -220,12 +230,12 @@ static void plan_one(const struct want_label *w, const struct label *cur, size_t
 		return;
 	op = add_op(out, OP_CREATE, NULL);
 	op->fields = EPITHET_FIELD_NAME | EPITHET_FIELD_COLOR;
-	op->name = xstrdup(w->name);
-	op->color = xstrdup(w->color ? w->color : (o->default_color ? o->default_color : "ededed"));
+	op->name = pooled(w->name);
+	op->color = pooled(w->color ? w->color : (o->default_color ? o->default_color : "ededed"));
 	if (w->has_description && w->description && *w->description &&
 	    (o->caps & EPITHET_CAP_DESCRIPTION)) {
 		op->fields |= EPITHET_FIELD_DESCRIPTION;
-		op->description = xstrdup(w->description);
+		op->description = pooled(w->description);
 	}
 	if (w->exclusive > 0 && (o->caps & EPITHET_CAP_EXCLUSIVE)) {
 		op->fields |= EPITHET_FIELD_EXCLUSIVE;
@@ -262,7 +272,7 @@ static void retire_notice(const struct want_label *w, const struct label *cur, s
 		return;
 	when_format(w->delete_after, when, sizeof(when));
 	op = add_op(out, OP_NOTICE, label_of(w, cur, n_cur));
-	op->name = xstrdup(w->name);
+	op->name = pooled(w->name);
 	op->why = xasprintf("%s retires on %s", w->name, when);
 	op->retires = true;
 	op->retire_at = w->delete_after;
@@ -356,7 +366,7 @@ static void plan_keyed(const struct desired *want, bool own, const struct label 
 		} else {
 			op = add_op(out, OP_DELETE, l);
 		}
-		op->why = xstrdup("prune");
+		op->why = pooled("prune");
 	}
 }
 
@@ -385,11 +395,11 @@ void plan_restore(const struct label *before, const struct label *cur, uint64_t 
 	if (!cur) {
 		op = add_op(out, OP_CREATE, NULL);
 		op->fields = EPITHET_FIELD_NAME | EPITHET_FIELD_COLOR;
-		op->name = xstrdup(before->name);
-		op->color = xstrdup(before->color ? before->color : "ededed");
+		op->name = pooled(before->name);
+		op->color = pooled(before->color ? before->color : "ededed");
 		if (before->description && *before->description && (caps & EPITHET_CAP_DESCRIPTION)) {
 			op->fields |= EPITHET_FIELD_DESCRIPTION;
-			op->description = xstrdup(before->description);
+			op->description = pooled(before->description);
 		}
 		if ((before->flags & EPITHET_LABEL_EXCLUSIVE) && (caps & EPITHET_CAP_EXCLUSIVE)) {
 			op->fields |= EPITHET_FIELD_EXCLUSIVE;
@@ -442,11 +452,11 @@ size_t plan_destructive(const struct plan *p)
 void plan_finish(struct plan *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
-		free(p->ops[i].into);
-		free(p->ops[i].name);
-		free(p->ops[i].color);
-		free(p->ops[i].description);
-		free(p->ops[i].why);
+		strpool_free(p->ops[i].into);
+		strpool_free(p->ops[i].name);
+		strpool_free(p->ops[i].color);
+		strpool_free(p->ops[i].description);
+		strpool_free(p->ops[i].why);
 	}
 	free(p->ops);
 	memset(p, 0, sizeof(*p));

@@ -190,11 +190,11 @@ static void print_repos_json(const struct run *run, const struct target_run *tr)
 
 		json_object_object_add(o, "repo", output_jstr(r->full));
 		json_object_object_add(o, "read_only", json_object_new_boolean(r->read_only));
-		json_object_object_add(o, "error", output_jstr(r->read_error));
+		json_object_object_add(o, "error", output_jstr(r->w->read_error));
 		if (run->want && run->want->n_sets)
 			json_object_object_add(o, "sets", json_sets(r));
-		for (size_t k = 0; k < r->plan.n; k++)
-			json_object_array_add(ch, json_op(&r->plan.ops[k], r->ops ? &r->ops[k] : NULL));
+		for (size_t k = 0; k < r->w->plan.n; k++)
+			json_object_array_add(ch, json_op(&r->w->plan.ops[k], r->w->ops ? &r->w->ops[k] : NULL));
 		json_object_object_add(o, "changes", ch);
 		t = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 						      JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -230,10 +230,10 @@ void result_json(const struct run *run)
 			const struct repo_run *r = &tr->repos[ri];
 
 			repos++;
-			changed += plan_changes(&r->plan) > 0;
-			for (size_t k = 0; k < r->plan.n; k++) {
-				by[r->plan.ops[k].kind]++;
-				failed += r->ops && r->ops[k].state == OPST_FAILED;
+			changed += plan_changes(&r->w->plan) > 0;
+			for (size_t k = 0; k < r->w->plan.n; k++) {
+				by[r->w->plan.ops[k].kind]++;
+				failed += r->w->ops && r->w->ops[k].state == OPST_FAILED;
 			}
 		}
 		snprintf(mark, sizeof(mark), "@@epithet-repos-%zu@@", i);

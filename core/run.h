@@ -75,23 +75,49 @@ struct op_run {
 	struct items items;        /* destructive ops: what carries the label now */
 };
 
-struct repo_run {
-	char *owner;               /* pooled (strpool.h) */
-	char *name;                /* the tail of full; NULL: the owner-level labels */
-	char *full;                /* "owner/name", or "owner (owner labels)" */
-	uint32_t flags;            /* EPITHET_REPO_* */
-	int read_code;             /* 0, or why its labels could not be read */
-	char **topics;
-	bool read_only;            /* archived or disabled: read, never written */
-	unsigned names_mode;       /* names_mode_for() the forge: how labels[].key is made */
-	struct label *labels;      /* after planning: only those its ops act on */
+/*
+ * What a repo has to do, or failed at: its labels (after planning, only
+ * those its ops act on), its plan, the state of each op, why its labels
+ * could not be read, its topics while sets may select on them. A repo gets
+ * one when it is read or planned and keeps it only while any of it is set
+ * (repo_work_settle), so the estate costs a small record a repo and memory
+ * follows the batch, not the estate (SPEC 11).
+ */
+struct repo_work {
+	char **topics;             /* kept only while a set selects on topics */
+	struct label *labels;
 	size_t n_labels;
 	size_t cap_labels;
 	char *read_error;
 	struct plan plan;
 	struct op_run *ops;        /* one per plan op */
-	const char **sets;         /* SPEC 9: the sets that selected it (names borrowed from the policy) */
 };
+
+/* The work of a repo with none: every field empty, and read-only (const,
+ * so a write through it is refused by the compiler or faults at run time). */
+extern const struct repo_work repo_work_none;
+#define REPO_WORK_NONE (&repo_work_none)
+
+struct repo_run {
+	char *owner;               /* pooled (strpool.h) */
+	char *name;                /* the tail of full; NULL: the owner-level labels */
+	char *full;                /* "owner/name", or "owner (owner labels)" */
+	const char **sets;         /* SPEC 9: the sets that selected it (names borrowed from the policy) */
+	/* Never NULL: REPO_WORK_NONE or its own. Read r->w->... freely; write
+	 * through repo_work(r), which gives the repo its own first. */
+	const struct repo_work *w;
+	uint32_t flags;            /* EPITHET_REPO_* */
+	int read_code;             /* 0, or why its labels could not be read */
+	bool read_only;            /* archived or disabled: read, never written */
+	uint8_t names_mode;        /* names_mode_for() the forge: how labels[].key is made */
+};
+
+/* A repo's own work, made on first use (never fails: aborts out of memory). */
+struct repo_work *repo_work(struct repo_run *r);
+/* Drops the repo's work when nothing is left in it (none of its fields set). */
+void repo_work_settle(struct repo_run *r);
+/* Frees the repo's work, whatever is in it; r->w is REPO_WORK_NONE after. */
+void repo_work_free(struct repo_run *r);
 
 struct target_run {
 	struct target *t;          /* borrowed */
@@ -119,6 +145,7 @@ struct target_run {
 		uint64_t sent_before;  /* writes the session had sent by then */
 	} estimate;
 	int batch_reads;           /* list_labels_many: 0 not tried yet, 1 works, -1 not here */
+	bool keep_topics;          /* a set selects on topics: keep the repos' (repo_work.topics) */
 };
 
 struct run {

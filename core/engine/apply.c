@@ -48,20 +48,18 @@ static void want_label_of(const struct op *op, struct epithet_label *out)
  * create's outcome is unknown (the request may have been applied). */
 static bool create_landed(struct target_run *tr, struct repo_run *r, const struct op *op)
 {
-	struct repo_run probe = {.names_mode = r->names_mode};
+	struct repo_run probe = {.names_mode = r->names_mode, .w = REPO_WORK_NONE};
 	struct epithet_error err = {0};
 	char *key = names_key_mode(op->name, r->names_mode);
 	bool found = false;
 
 	if (tr->plugin->forge->list_labels(tr->session, r->owner, r->name, collect_label, &probe,
 					   &err) == 0) {
-		for (size_t i = 0; i < probe.n_labels; i++)
-			if (key && strcmp(probe.labels[i].key, key) == 0)
+		for (size_t i = 0; i < probe.w->n_labels; i++)
+			if (key && strcmp(probe.w->labels[i].key, key) == 0)
 				found = true;
 	}
-	for (size_t i = 0; i < probe.n_labels; i++)
-		label_finish(&probe.labels[i]);
-	free(probe.labels);
+	repo_work_free(&probe);
 	free(key);
 	return found;
 }
@@ -71,7 +69,7 @@ static bool create_landed(struct target_run *tr, struct repo_run *r, const struc
  * (the old name is gone), so look before repeating. */
 static bool update_landed(struct target_run *tr, struct repo_run *r, const struct op *op)
 {
-	struct repo_run probe = {.names_mode = r->names_mode};
+	struct repo_run probe = {.names_mode = r->names_mode, .w = REPO_WORK_NONE};
 	struct epithet_error err = {0};
 	const char *name = (op->fields & EPITHET_FIELD_NAME) && op->name ? op->name : op->cur->name;
 	char *key = names_key_mode(name, r->names_mode);
@@ -79,8 +77,8 @@ static bool update_landed(struct target_run *tr, struct repo_run *r, const struc
 
 	if (tr->plugin->forge->list_labels(tr->session, r->owner, r->name, collect_label, &probe,
 					   &err) == 0) {
-		for (size_t i = 0; i < probe.n_labels && !found; i++) {
-			const struct label *l = &probe.labels[i];
+		for (size_t i = 0; i < probe.w->n_labels && !found; i++) {
+			const struct label *l = &probe.w->labels[i];
 			const char *d = l->description ? l->description : "";
 
 			if (!key || strcmp(l->key, key) != 0)
@@ -96,9 +94,7 @@ static bool update_landed(struct target_run *tr, struct repo_run *r, const struc
 				 !((l->flags ^ op->flags) & EPITHET_LABEL_ARCHIVED));
 		}
 	}
-	for (size_t i = 0; i < probe.n_labels; i++)
-		label_finish(&probe.labels[i]);
-	free(probe.labels);
+	repo_work_free(&probe);
 	free(key);
 	return found;
 }
@@ -278,9 +274,9 @@ static void apply_repo(struct applier *ap, struct repo_run *r)
 	bool stop_repo = false;
 	char left[64];
 
-	for (size_t k = 0; k < r->plan.n; k++) {
-		const struct op *op = &r->plan.ops[k];
-		struct op_run *orun = &r->ops[k];
+	for (size_t k = 0; k < r->w->plan.n; k++) {
+		const struct op *op = &r->w->plan.ops[k];
+		struct op_run *orun = &r->w->ops[k];
 		long seq;
 		int rc;
 
@@ -332,7 +328,7 @@ static int write_jobs(const struct run *run, const struct target_run *tr)
 	if (!(f->capabilities & EPITHET_CAP_CONCURRENT_WRITES) || hostsvc_writes_paced(tr->hs))
 		return 1;
 	for (size_t i = 0; i < tr->n_repos; i++)
-		busy += plan_changes(&tr->repos[i].plan) > 0;
+		busy += plan_changes(&tr->repos[i].w->plan) > 0;
 	if ((size_t)jobs > busy)
 		jobs = busy ? (int)busy : 1;
 	return jobs > MAX_WRITERS ? MAX_WRITERS : jobs;
@@ -344,7 +340,7 @@ void apply_all(struct run *run, struct journal *j)
 
 	for (size_t i = 0; i < run->n_targets; i++)
 		for (size_t jr = 0; jr < run->targets[i].n_repos; jr++)
-			ap.total += plan_changes(&run->targets[i].repos[jr].plan);
+			ap.total += plan_changes(&run->targets[i].repos[jr].w->plan);
 	pthread_mutex_init(&ap.lock, NULL);
 
 	for (size_t i = 0; i < run->n_targets; i++) {

@@ -46,9 +46,9 @@ static const char *forbidden_of(const struct epithet_forge *f)
 static void build_copy_desired(const struct repo_run *src, struct desired *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->labels = xcalloc(src->n_labels ? src->n_labels : 1, sizeof(*d->labels));
-	for (size_t i = 0; i < src->n_labels; i++) {
-		const struct label *l = &src->labels[i];
+	d->labels = xcalloc(src->w->n_labels ? src->w->n_labels : 1, sizeof(*d->labels));
+	for (size_t i = 0; i < src->w->n_labels; i++) {
+		const struct label *l = &src->w->labels[i];
 		struct want_label *w;
 
 		/* A label the source inherits from its owner is the owner's,
@@ -68,6 +68,16 @@ static void build_copy_desired(const struct repo_run *src, struct desired *d)
 }
 
 /* ---- the run ---- */
+
+/* Whether a set selects repos by topic: only then are the repos' topics
+ * kept from the listing to the planning (SPEC 9). */
+static bool sets_use_topics(const struct desired *want)
+{
+	for (size_t i = 0; want && i < want->n_sets; i++)
+		if (want->sets[i].topics && want->sets[i].topics[0])
+			return true;
+	return false;
+}
 
 /* Repos read and planned at a time: what a run holds of the forge's labels
  * (SPEC 11: memory bounded by the batch, not the estate). Ten batch reads
@@ -109,8 +119,10 @@ static void read_and_list(struct run *run, struct target_run *tr, struct list_ac
 
 		read_labels(tr, first, n, jobs);
 		output_list_add(acc, run, tr, first, n);
-		for (size_t j = first; j < first + n; j++)
+		for (size_t j = first; j < first + n; j++) {
 			repo_labels_free(&tr->repos[j]);
+			repo_work_settle(&tr->repos[j]);
+		}
 	}
 }
 
@@ -306,7 +318,7 @@ int engine_run(const struct run_options *o, const struct desired *want_in,
 		if (open_target(&run, tr) != 0)
 			continue;
 		if (o->cmd == CMD_COPY && !copied.labels) {
-			struct repo_run src = {0};
+			struct repo_run src = {.w = REPO_WORK_NONE};
 			char *owner = xstrdup(o->copy_from), *name = repopath_split(owner);
 
 			src.owner = owner;
@@ -315,23 +327,21 @@ int engine_run(const struct run_options *o, const struct desired *want_in,
 			read_one(tr, &src);
 			if (src.read_code) {
 				log_error("cannot read the labels of %s: %s", o->copy_from,
-					  src.read_error);
+					  src.w->read_error);
 				status = src.read_code == EPITHET_EAUTH ? EXIT_NOPERM : EXIT_FAILED;
 			} else {
 				build_copy_desired(&src, &copied);
 				want = &copied;
 				run.want = want;
 			}
-			for (size_t k = 0; k < src.n_labels; k++)
-				label_finish(&src.labels[k]);
-			free(src.labels);
+			repo_work_free(&src);
 			free(src.owner);
 			free(src.name);
 			free(src.full);
-			free(src.read_error);
 			if (status)
 				goto out;
 		}
+		tr->keep_topics = !reads_only && sets_use_topics(want);
 		if (select_repos(tr) != 0)
 			continue;
 		if (reads_only) {

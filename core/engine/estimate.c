@@ -19,14 +19,14 @@ size_t planned_writes(const struct target_run *tr)
 	for (size_t j = 0; j < tr->n_repos; j++) {
 		const struct repo_run *r = &tr->repos[j];
 
-		for (size_t k = 0; k < r->plan.n; k++) {
-			const struct op *op = &r->plan.ops[k];
+		for (size_t k = 0; k < r->w->plan.n; k++) {
+			const struct op *op = &r->w->plan.ops[k];
 
 			if (op->kind == OP_NOTICE)
 				continue;
 			n++;
-			if (op->kind == OP_MERGE && r->ops)
-				n += r->ops[k].items.n;
+			if (op->kind == OP_MERGE && r->w->ops)
+				n += r->w->ops[k].items.n;
 		}
 	}
 	return n;

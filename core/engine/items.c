@@ -59,9 +59,9 @@ void find_items(struct target_run *tr, struct repo_run *r)
 		   (r->name || ((f->capabilities & EPITHET_CAP_OWNER_ITEMS) &&
 				EPITHET_HAS_METHOD(struct epithet_forge, f, add_item_label)));
 
-	for (size_t k = 0; k < r->plan.n && can; k++) {
-		struct op *op = &r->plan.ops[k];
-		struct op_run *orun = &r->ops[k];
+	for (size_t k = 0; k < r->w->plan.n && can; k++) {
+		struct op *op = &r->w->plan.ops[k];
+		struct op_run *orun = &r->w->ops[k];
 		struct epithet_error err = {0};
 		struct epithet_label cur;
 

@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "names.h"
+#include "strpool.h"
 #include "util.h"
 
 /* Whether @r lists @l itself (same id) already: forges whose repo lists
@@ -19,9 +20,9 @@
  * them twice, which would read as a duplicate. */
 static bool listed_by_id(const struct repo_run *r, const struct label *l)
 {
-	for (size_t m = 0; l->id && m < r->n_labels; m++)
-		if (r->labels[m].id && (r->labels[m].flags & EPITHET_LABEL_OWNER) &&
-		    strcmp(r->labels[m].id, l->id) == 0)
+	for (size_t m = 0; l->id && m < r->w->n_labels; m++)
+		if (r->w->labels[m].id && (r->w->labels[m].flags & EPITHET_LABEL_OWNER) &&
+		    strcmp(r->w->labels[m].id, l->id) == 0)
 			return true;
 	return false;
 }
@@ -42,11 +43,12 @@ struct repo_run *read_owner_labels(struct target_run *tr)
 	    !(tr->plugin->forge->capabilities & EPITHET_CAP_ORG_LABELS))
 		return NULL;
 	owner = xcalloc(1, sizeof(*owner));
+	owner->w = REPO_WORK_NONE;
 	owner->owner = tr->owner;
 	owner->names_mode = target_names_mode(tr);
 	read_one(tr, owner);
 	if (owner->read_code)
-		log_warn("%s: cannot read the owner-level labels: %s", tr->owner, owner->read_error);
+		log_warn("%s: cannot read the owner-level labels: %s", tr->owner, owner->w->read_error);
 	return owner;
 }
 
@@ -58,14 +60,16 @@ void add_owner_labels(struct target_run *tr, const struct repo_run *owner, size_
 	for (size_t j = first; j < first + count && j < tr->n_repos; j++) {
 		struct repo_run *r = &tr->repos[j];
 
-		for (size_t k = 0; k < owner->n_labels && !r->read_code; k++) {
+		for (size_t k = 0; k < owner->w->n_labels && !r->read_code; k++) {
+			struct repo_work *w;
 			struct label *l;
 
-			if (listed_by_id(r, &owner->labels[k]))
+			if (listed_by_id(r, &owner->w->labels[k]))
 				continue;
-			grow(&r->labels, &r->cap_labels, r->n_labels + 1, sizeof(*r->labels));
-			l = &r->labels[r->n_labels++];
-			*l = owner->labels[k];
+			w = repo_work(r);
+			grow(&w->labels, &w->cap_labels, w->n_labels + 1, sizeof(*w->labels));
+			l = &w->labels[w->n_labels++];
+			*l = owner->w->labels[k];
 			/* the pooled strings are shared; the id is the label's own */
 			l->id = xstrdup(l->id);
 			l->flags |= EPITHET_LABEL_OWNER;
@@ -77,10 +81,7 @@ void owner_labels_free(struct repo_run *owner)
 {
 	if (!owner)
 		return;
-	for (size_t k = 0; k < owner->n_labels; k++)
-		label_finish(&owner->labels[k]);
-	free(owner->labels);
-	free(owner->read_error);
+	repo_work_free(owner);
 	free(owner);
 }
 
@@ -100,9 +101,9 @@ void check_owner_duplicates(struct target_run *tr, int jobs)
 	if (tr->code || !tr->t->org_labels || tr->n_repos != 1 || tr->repos[0].name)
 		return;
 	owner = &tr->repos[0];
-	for (size_t k = 0; k < owner->plan.n; k++)
-		adds |= owner->plan.ops[k].kind == OP_CREATE ||
-			(owner->plan.ops[k].kind == OP_RENAME && owner->plan.ops[k].name);
+	for (size_t k = 0; k < owner->w->plan.n; k++)
+		adds |= owner->w->plan.ops[k].kind == OP_CREATE ||
+			(owner->w->plan.ops[k].kind == OP_RENAME && owner->w->plan.ops[k].name);
 	if (!adds)
 		return;
 	scan = *tr;
@@ -116,8 +117,8 @@ void check_owner_duplicates(struct target_run *tr, int jobs)
 		return;
 	}
 	read_labels(&scan, 0, scan.n_repos, jobs);
-	for (size_t k = 0; k < owner->plan.n; k++) {
-		struct op *op = &owner->plan.ops[k];
+	for (size_t k = 0; k < owner->w->plan.n; k++) {
+		struct op *op = &owner->w->plan.ops[k];
 		char *key;
 		struct strbuf where = {0};
 		size_t hits = 0;
@@ -129,8 +130,8 @@ void check_owner_duplicates(struct target_run *tr, int jobs)
 			const struct repo_run *r = &scan.repos[j];
 			bool has = false;
 
-			for (size_t m = 0; m < r->n_labels && !has; m++)
-				has = strcmp(r->labels[m].key, key) == 0;
+			for (size_t m = 0; m < r->w->n_labels && !has; m++)
+				has = strcmp(r->w->labels[m].key, key) == 0;
 			if (has && hits++ < 3)
 				sb_addf(&where, "%s%s", where.len ? ", " : "", r->full);
 		}
@@ -141,7 +142,7 @@ void check_owner_duplicates(struct target_run *tr, int jobs)
 					      op->name, hits, hits == 1 ? "" : "s", where.s,
 					      hits > 3 ? ", ..." : "");
 
-			free(op->why);
+			strpool_free(op->why);
 			op->why = why;
 			op->kind = OP_NOTICE;
 			op->destructive = false;
@@ -149,7 +150,7 @@ void check_owner_duplicates(struct target_run *tr, int jobs)
 		for (size_t j = 0; j < scan.n_repos && !hits; j++)
 			if (scan.repos[j].read_code)
 				log_warn("%s: cannot check for a repo label '%s' would duplicate: %s",
-					 scan.repos[j].full, op->name, scan.repos[j].read_error);
+					 scan.repos[j].full, op->name, scan.repos[j].w->read_error);
 		sb_finish(&where);
 		free(key);
 	}

@@ -21,22 +21,23 @@
 static void plan_for_repo(const struct target_run *tr, struct repo_run *r, const struct desired *want,
 			  const struct plan_opts *po)
 {
+	struct repo_work *w = repo_work(r);
 	struct lf_repo who = {
-		.target = tr->t->name, .owner = r->owner, .name = r->name, .topics = r->topics,
+		.target = tr->t->name, .owner = r->owner, .name = r->name, .topics = w->topics,
 	};
 	struct desired mine;
 	char *error = NULL;
 
 	if (!want->n_sets) {
-		plan_repo(want, r->labels, r->n_labels, po, &r->plan);
+		plan_repo(want, w->labels, w->n_labels, po, &w->plan);
 		return;
 	}
 	if (lf_repo_desired(want, &who, &mine, &r->sets, &error) != 0) {
 		r->read_code = EPITHET_EINVALID;
-		r->read_error = error;
+		w->read_error = error;
 		return;
 	}
-	plan_repo(&mine, r->labels, r->n_labels, po, &r->plan);
+	plan_repo(&mine, w->labels, w->n_labels, po, &w->plan);
 	lf_repo_desired_finish(&mine);
 }
 
@@ -44,12 +45,12 @@ static void plan_for_repo(const struct target_run *tr, struct repo_run *r, const
  * (SPEC 4: reported, never picked), so the run ends with 1. */
 static void fail_duplicates(struct repo_run *r)
 {
-	for (size_t k = 0; k < r->plan.n; k++) {
-		if (!r->plan.ops[k].fails)
+	for (size_t k = 0; k < r->w->plan.n; k++) {
+		if (!r->w->plan.ops[k].fails)
 			continue;
-		r->ops[k].state = OPST_FAILED;
-		r->ops[k].code = EPITHET_EEXISTS;
-		r->ops[k].error = xstrdup("duplicate names; resolve them first");
+		r->w->ops[k].state = OPST_FAILED;
+		r->w->ops[k].code = EPITHET_EEXISTS;
+		r->w->ops[k].error = xstrdup("duplicate names; resolve them first");
 	}
 }
 
@@ -71,30 +72,34 @@ static void keep_planned_labels(struct repo_run *r)
 	struct label *kept = NULL;
 	size_t n = 0;
 
-	for (size_t i = 0; i < r->n_labels; i++)
-		n += op_uses(&r->plan, &r->labels[i]);
+	for (size_t i = 0; i < r->w->n_labels; i++)
+		n += op_uses(&r->w->plan, &r->w->labels[i]);
 	if (n)
 		kept = xcalloc(n, sizeof(*kept));
 	n = 0;
-	for (size_t i = 0; i < r->n_labels; i++) {
-		struct label *l = &r->labels[i];
+	for (size_t i = 0; i < r->w->n_labels; i++) {
+		struct label *l = &r->w->labels[i];
 
-		if (!op_uses(&r->plan, l)) {
+		if (!op_uses(&r->w->plan, l)) {
 			label_finish(l);
 			continue;
 		}
 		kept[n] = *l;
-		for (size_t k = 0; k < r->plan.n; k++) {
-			if (r->plan.ops[k].cur == l)
-				r->plan.ops[k].cur = &kept[n];
-			if (r->plan.ops[k].into_cur == l)
-				r->plan.ops[k].into_cur = &kept[n];
+		for (size_t k = 0; k < r->w->plan.n; k++) {
+			if (r->w->plan.ops[k].cur == l)
+				r->w->plan.ops[k].cur = &kept[n];
+			if (r->w->plan.ops[k].into_cur == l)
+				r->w->plan.ops[k].into_cur = &kept[n];
 		}
 		n++;
 	}
-	free(r->labels);
-	r->labels = kept;
-	r->n_labels = r->cap_labels = n;
+	if (r->w != REPO_WORK_NONE) {
+		struct repo_work *w = repo_work(r);
+
+		free(w->labels);
+		w->labels = kept;
+		w->n_labels = w->cap_labels = n;
+	}
 }
 
 /* The planner grows a plan's ops by doubling (8 at first): cut them to the
@@ -135,15 +140,25 @@ void plan_repos(struct run *run, struct target_run *tr, const struct desired *wa
 
 		if (!r->read_code && !r->read_only) {
 			plan_for_repo(tr, r, want, &po);
-			fit_plan(&r->plan);
+			fit_plan(&repo_work(r)->plan);
 		}
 		if (!r->read_code && !r->read_only) {
-			if (r->plan.n)
-				r->ops = xcalloc(r->plan.n, sizeof(*r->ops));
+			if (r->w->plan.n) {
+				struct repo_work *w = repo_work(r);
+
+				w->ops = xcalloc(w->plan.n, sizeof(*w->ops));
+			}
 			fail_duplicates(r);
 			find_items(tr, r);
 		}
 		keep_planned_labels(r);
+		/* topics only chose its sets; a repo with nothing to do is left
+		 * with its small record alone */
+		if (r->w->topics) {
+			strv_free(r->w->topics);
+			repo_work(r)->topics = NULL;
+		}
+		repo_work_settle(r);
 	}
 }
 
@@ -158,18 +173,18 @@ void plan_totals(const struct run *run, struct totals *t)
 			bool failed = r->read_code != 0;
 
 			t->repos++;
-			if (plan_changes(&r->plan))
+			if (plan_changes(&r->w->plan))
 				t->repos_changed++;
-			for (size_t k = 0; k < r->plan.n; k++) {
-				t->by_kind[r->plan.ops[k].kind]++;
-				if (r->plan.ops[k].kind != OP_NOTICE)
+			for (size_t k = 0; k < r->w->plan.n; k++) {
+				t->by_kind[r->w->plan.ops[k].kind]++;
+				if (r->w->plan.ops[k].kind != OP_NOTICE)
 					t->changes++;
-				t->destructive += r->plan.ops[k].destructive;
-				if (r->ops && r->ops[k].state == OPST_FAILED) {
+				t->destructive += r->w->plan.ops[k].destructive;
+				if (r->w->ops && r->w->ops[k].state == OPST_FAILED) {
 					t->failed_ops++;
 					failed = true;
 				}
-				if (r->ops && r->ops[k].state == OPST_DONE)
+				if (r->w->ops && r->w->ops[k].state == OPST_DONE)
 					t->done++;
 			}
 			t->failed_repos += failed;

@@ -56,21 +56,28 @@ void label_finish(struct label *l)
 
 void repo_labels_free(struct repo_run *r)
 {
-	for (size_t k = 0; k < r->n_labels; k++)
-		label_finish(&r->labels[k]);
-	free(r->labels);
-	r->labels = NULL;
-	r->n_labels = r->cap_labels = 0;
+	struct repo_work *w;
+
+	if (r->w == REPO_WORK_NONE)
+		return;
+	w = repo_work(r);
+	for (size_t k = 0; k < w->n_labels; k++)
+		label_finish(&w->labels[k]);
+	free(w->labels);
+	w->labels = NULL;
+	w->n_labels = w->cap_labels = 0;
 }
 
 int collect_label(const struct epithet_label *l, void *payload)
 {
 	struct repo_run *r = payload;
+	struct repo_work *w;
 
 	if (!l || l->struct_size < LABEL_V1_SIZE || !l->name)
 		return EPITHET_EPROTOCOL;
-	grow(&r->labels, &r->cap_labels, r->n_labels + 1, sizeof(*r->labels));
-	label_copy(&r->labels[r->n_labels++], l, r->names_mode);
+	w = repo_work(r);
+	grow(&w->labels, &w->cap_labels, w->n_labels + 1, sizeof(*w->labels));
+	label_copy(&w->labels[w->n_labels++], l, r->names_mode);
 	return 0;
 }
 
@@ -90,9 +97,14 @@ struct reader {
 
 static void drop_labels(struct repo_run *r)
 {
-	for (size_t i = 0; i < r->n_labels; i++)
-		label_finish(&r->labels[i]);
-	r->n_labels = 0;
+	struct repo_work *w;
+
+	if (r->w == REPO_WORK_NONE)
+		return;
+	w = repo_work(r);
+	for (size_t i = 0; i < w->n_labels; i++)
+		label_finish(&w->labels[i]);
+	w->n_labels = 0;
 }
 
 void read_one(struct target_run *tr, struct repo_run *r)
@@ -106,7 +118,7 @@ void read_one(struct target_run *tr, struct repo_run *r)
 	if (rc != 0) {
 		drop_labels(r);
 		r->read_code = rc;
-		r->read_error = xstrdup(err.message[0] ? err.message : "cannot read labels");
+		repo_work(r)->read_error = xstrdup(err.message[0] ? err.message : "cannot read labels");
 	}
 }
 
@@ -166,8 +178,8 @@ static int read_batch(struct target_run *tr, size_t first, size_t n, bool probe)
 		repos[ctx.n].flags = r->flags;
 		repos[ctx.n].owner = r->owner;
 		repos[ctx.n].name = r->name;
-		repos[ctx.n].topics = (const char *const *)r->topics;
-		repos[ctx.n].n_topics = strv_len(r->topics);
+		repos[ctx.n].topics = (const char *const *)r->w->topics;
+		repos[ctx.n].n_topics = strv_len(r->w->topics);
 		ptrs[ctx.n] = &repos[ctx.n];
 		ctx.runs[ctx.n++] = r;
 	}
@@ -194,7 +206,7 @@ static int read_batch(struct target_run *tr, size_t first, size_t n, bool probe)
 					read_one(tr, r);
 			} else {
 				r->read_code = rc;
-				r->read_error = xstrdup(err.message[0] ? err.message : "cannot read labels");
+				repo_work(r)->read_error = xstrdup(err.message[0] ? err.message : "cannot read labels");
 			}
 		}
 	}

@@ -74,6 +74,7 @@ void add_repo(struct target_run *tr, size_t *cap, const char *owner, const char 
 	grow(&tr->repos, cap, tr->n_repos + 1, sizeof(*tr->repos));
 	r = &tr->repos[tr->n_repos++];
 	memset(r, 0, sizeof(*r));
+	r->w = REPO_WORK_NONE;
 	r->owner = (char *)strpool_intern(owner); /* one copy for an owner's repos */
 	/* r->name is the tail of r->full, "owner/NAME": one allocation a repo */
 	r->full = name ? xasprintf("%s/%s", owner, name) : xasprintf("%s (owner labels)", owner);
@@ -81,9 +82,9 @@ void add_repo(struct target_run *tr, size_t *cap, const char *owner, const char 
 	r->flags = flags;
 	r->read_only = flags & (EPITHET_REPO_ARCHIVED | EPITHET_REPO_DISABLED);
 	r->names_mode = target_names_mode(tr);
-	for (size_t i = 0; i < n_topics; i++)
+	for (size_t i = 0; tr->keep_topics && i < n_topics; i++)
 		if (topics[i])
-			strv_push(&r->topics, topics[i]);
+			strv_push(&repo_work(r)->topics, topics[i]);
 }
 
 static int select_cb(const struct epithet_repo *repo, void *payload, bool named)
@@ -163,7 +164,7 @@ int select_repo_list(struct target_run *tr)
 				add_repo(tr, &c.cap, owner, name, 0, NULL, 0);
 				r = &tr->repos[tr->n_repos - 1];
 				r->read_code = rc;
-				r->read_error = xstrdup(err.message[0] ? err.message : "cannot read repository");
+				repo_work(r)->read_error = xstrdup(err.message[0] ? err.message : "cannot read repository");
 			}
 			free(owner);
 		}

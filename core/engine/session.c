@@ -102,23 +102,56 @@ static void close_target(struct target_run *tr)
 	tr->hs = NULL;
 }
 
+const struct repo_work repo_work_none;
+
+struct repo_work *repo_work(struct repo_run *r)
+{
+	if (r->w == REPO_WORK_NONE || !r->w)
+		r->w = xcalloc(1, sizeof(struct repo_work));
+	return (struct repo_work *)r->w; /* its own: made here */
+}
+
+void repo_work_settle(struct repo_run *r)
+{
+	const struct repo_work *w = r->w;
+
+	if (w == REPO_WORK_NONE || !w)
+		return;
+	if (!w->topics && !w->labels && !w->read_error && !w->plan.ops && !w->plan.n && !w->ops)
+		repo_work_free(r);
+}
+
+void repo_work_free(struct repo_run *r)
+{
+	struct repo_work *w;
+
+	if (r->w == REPO_WORK_NONE || !r->w) {
+		r->w = REPO_WORK_NONE;
+		return;
+	}
+	w = repo_work(r);
+	for (size_t k = 0; k < w->plan.n && w->ops; k++) {
+		free(w->ops[k].error);
+		free(w->ops[k].items.v);
+	}
+	free(w->ops);
+	plan_finish(&w->plan);
+	repo_labels_free(r);
+	free(w->read_error);
+	strv_free(w->topics);
+	free(w);
+	r->w = REPO_WORK_NONE;
+}
+
 void repos_free(struct repo_run *repos, size_t n)
 {
 	for (size_t j = 0; j < n; j++) {
 		struct repo_run *r = &repos[j];
 
-		for (size_t k = 0; k < r->plan.n && r->ops; k++) {
-			free(r->ops[k].error);
-			free(r->ops[k].items.v);
-		}
-		free(r->ops);
+		repo_work_free(r);
 		free(r->sets);
-		plan_finish(&r->plan);
-		repo_labels_free(r);
 		strpool_free(r->owner);
 		free(r->full); /* r->name is its tail (add_repo) */
-		free(r->read_error);
-		strv_free(r->topics);
 	}
 	free(repos);
 }

@@ -71,9 +71,9 @@ static const struct label *find_label(const struct repo_run *r, const char *name
 	char *key = name ? names_key_mode(name, r->names_mode) : NULL;
 	const struct label *l = NULL;
 
-	for (size_t i = 0; key && i < r->n_labels && !l; i++)
-		if (strcmp(r->labels[i].key, key) == 0)
-			l = &r->labels[i];
+	for (size_t i = 0; key && i < r->w->n_labels && !l; i++)
+		if (strcmp(r->w->labels[i].key, key) == 0)
+			l = &r->w->labels[i];
 	free(key);
 	return l;
 }
@@ -84,16 +84,17 @@ static void undo_entry(struct target_run *tr, struct repo_run *r, const struct j
 	uint64_t caps = tr->plugin->forge->capabilities;
 	const char *op = e->op ? e->op : "";
 	const struct label *now;
-	size_t before_n = r->plan.n;
+	struct repo_work *w = repo_work(r);
+	size_t before_n = w->plan.n;
 	char *why = xasprintf("undo %s", op);
 	/* the journal keeps plain keys; this forge may match names otherwise */
 	struct label before = e->before;
 
 	before.key = before.name ? names_key_mode(before.name, r->names_mode) : NULL;
 	if (strcmp(op, "create") == 0) {
-		plan_restore(NULL, find_label(r, e->after.name), caps, why, &r->plan);
+		plan_restore(NULL, find_label(r, e->after.name), caps, why, &w->plan);
 	} else if (strcmp(op, "delete") == 0 || strcmp(op, "merge") == 0) {
-		plan_restore(&before, find_label(r, before.name), caps, why, &r->plan);
+		plan_restore(&before, find_label(r, before.name), caps, why, &w->plan);
 	} else {
 		/* update, rename, archive: the label now carries the new name
 		 * when the name was changed. */
@@ -103,16 +104,16 @@ static void undo_entry(struct target_run *tr, struct repo_run *r, const struct j
 		if (!now)
 			now = find_label(r, before.name);
 		if (now)
-			plan_restore(&before, now, caps, why, &r->plan);
+			plan_restore(&before, now, caps, why, &w->plan);
 	}
 	free(before.key);
 	free(why);
 	/* Deleted and merged labels go back on the issues that carried them. */
-	r->ops = xrealloc(r->ops, (r->plan.n ? r->plan.n : 1) * sizeof(*r->ops));
-	for (size_t k = before_n; k < r->plan.n; k++) {
-		memset(&r->ops[k], 0, sizeof(r->ops[k]));
-		if (r->plan.ops[k].kind == OP_CREATE && e->items_known && e->n_items) {
-			struct items *it = &r->ops[k].items;
+	w->ops = xrealloc(w->ops, (w->plan.n ? w->plan.n : 1) * sizeof(*w->ops));
+	for (size_t k = before_n; k < w->plan.n; k++) {
+		memset(&w->ops[k], 0, sizeof(w->ops[k]));
+		if (w->plan.ops[k].kind == OP_CREATE && e->items_known && e->n_items) {
+			struct items *it = &w->ops[k].items;
 
 			it->v = xcalloc(e->n_items, sizeof(*it->v));
 			memcpy(it->v, e->items, e->n_items * sizeof(*it->v));
