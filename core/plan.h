@@ -25,27 +25,29 @@ enum op_kind {
 
 struct op {
 	enum op_kind kind;
-	bool destructive;          /* delete, merge, archive: asks unless --yes */
-	const struct label *cur;   /* the label acted on (borrowed from the input) */
-	char *into;                /* OP_MERGE: the name that stays */
-	const struct label *into_cur; /* OP_MERGE: the existing label that will carry it (its id), or NULL */
 	/* What to write (create, update, rename): fields are EPITHET_FIELD_*. */
 	uint32_t fields;
-	char *name;
-	char *color;
-	char *description;
 	uint32_t flags;            /* EPITHET_LABEL_EXCLUSIVE / _ARCHIVED when fields say so */
-	char *why;                 /* OP_NOTICE text, or the reason of a delete ("prune") */
+	bool destructive;          /* delete, merge, archive: asks unless --yes */
 	bool retires;              /* OP_NOTICE: the label retires on retire_at (delete_after);
 				    * cur NULL: the repo has it under no name yet (none carry it) */
 	bool retired;              /* OP_DELETE: the label retired on retire_at */
-	int64_t retire_at;
 	/* OP_NOTICE: two labels the repo has answer to the name (a duplicate
 	 * on a forge whose names are not unique): the label cannot be done
 	 * there, so the repo's result is failed for it (exit 1); the repo's
 	 * other labels are still done. */
 	bool fails;
+	const struct label *cur;   /* the label acted on (borrowed from the input) */
+	char *into;                /* OP_MERGE: the name that stays */
+	const struct label *into_cur; /* OP_MERGE: the existing label that will carry it (its id), or NULL */
+	char *name;
+	char *color;
+	char *description;
+	char *why;                 /* OP_NOTICE text, or the reason of a delete ("prune") */
+	int64_t retire_at;
 };
+/* The small fields first, packed: the plans of the repos that change are kept
+ * for the whole run (80 bytes an op). Its strings are pooled (plan.c). */
 
 struct plan {
 	struct op *ops;

@@ -15,6 +15,7 @@
 #include "loader.h"
 #include "model.h"
 #include "plan.h"
+#include "strarena.h"
 
 enum command {
 	CMD_LIST,
@@ -107,10 +108,18 @@ struct repo_run {
 	 * through repo_work(r), which gives the repo its own first. */
 	const struct repo_work *w;
 	uint32_t flags;            /* EPITHET_REPO_* */
-	int read_code;             /* 0, or why its labels could not be read */
+	int16_t read_code;         /* 0, or why its labels could not be read (an epithet_status) */
 	bool read_only;            /* archived or disabled: read, never written */
 	uint8_t names_mode;        /* names_mode_for() the forge: how labels[].key is made */
 };
+/* 48 bytes a repo: a target holds one for each repo it selects. */
+
+/* Records why a repo's labels could not be read (a status that does not fit
+ * read_code, which no plugin should return, is EPITHET_ERROR). */
+static inline void repo_set_read_code(struct repo_run *r, int rc)
+{
+	r->read_code = (int16_t)(rc >= INT16_MIN && rc <= INT16_MAX && rc ? rc : EPITHET_ERROR);
+}
 
 /* A repo's own work, made on first use (never fails: aborts out of memory). */
 struct repo_work *repo_work(struct repo_run *r);
@@ -145,6 +154,7 @@ struct target_run {
 		uint64_t sent_before;  /* writes the session had sent by then */
 	} estimate;
 	int batch_reads;           /* list_labels_many: 0 not tried yet, 1 works, -1 not here */
+	struct strarena *names;    /* the repos' full names (strarena.h) */
 	bool keep_topics;          /* a set selects on topics: keep the repos' (repo_work.topics) */
 };
 

@@ -108,12 +108,15 @@ void check_owner_duplicates(struct target_run *tr, int jobs)
 		return;
 	scan = *tr;
 	scan.repos = NULL;
+	scan.names = NULL;
 	scan.n_repos = 0;
 	scan.error = NULL;
 	if (select_repo_list(&scan) != 0) {
 		log_warn("%s: cannot list the repos to check for repo labels an owner label would "
 			 "duplicate: %s", tr->owner, scan.error ? scan.error : "failed");
 		free(scan.error);
+		repos_free(scan.repos, scan.n_repos);
+		strarena_free(&scan.names);
 		return;
 	}
 	read_labels(&scan, 0, scan.n_repos, jobs);
@@ -155,6 +158,7 @@ void check_owner_duplicates(struct target_run *tr, int jobs)
 		free(key);
 	}
 	repos_free(scan.repos, scan.n_repos);
+	strarena_free(&scan.names);
 	free(scan.error);
 }
 

@@ -117,7 +117,7 @@ void read_one(struct target_run *tr, struct repo_run *r)
 	rc = tr->plugin->forge->list_labels(tr->session, r->owner, r->name, collect_label, r, &err);
 	if (rc != 0) {
 		drop_labels(r);
-		r->read_code = rc;
+		repo_set_read_code(r, rc);
 		repo_work(r)->read_error = xstrdup(err.message[0] ? err.message : "cannot read labels");
 	}
 }
@@ -205,7 +205,7 @@ static int read_batch(struct target_run *tr, size_t first, size_t n, bool probe)
 				if (!run_stopping())
 					read_one(tr, r);
 			} else {
-				r->read_code = rc;
+				repo_set_read_code(r, rc);
 				repo_work(r)->read_error = xstrdup(err.message[0] ? err.message : "cannot read labels");
 			}
 		}

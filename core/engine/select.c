@@ -77,7 +77,8 @@ void add_repo(struct target_run *tr, size_t *cap, const char *owner, const char 
 	r->w = REPO_WORK_NONE;
 	r->owner = (char *)strpool_intern(owner); /* one copy for an owner's repos */
 	/* r->name is the tail of r->full, "owner/NAME": one allocation a repo */
-	r->full = name ? xasprintf("%s/%s", owner, name) : xasprintf("%s (owner labels)", owner);
+	r->full = name ? strarena_printf(&tr->names, "%s/%s", owner, name)
+		       : strarena_printf(&tr->names, "%s (owner labels)", owner);
 	r->name = name ? r->full + strlen(owner) + 1 : NULL;
 	r->flags = flags;
 	r->read_only = flags & (EPITHET_REPO_ARCHIVED | EPITHET_REPO_DISABLED);
@@ -163,7 +164,7 @@ int select_repo_list(struct target_run *tr)
 
 				add_repo(tr, &c.cap, owner, name, 0, NULL, 0);
 				r = &tr->repos[tr->n_repos - 1];
-				r->read_code = rc;
+				repo_set_read_code(r, rc);
 				repo_work(r)->read_error = xstrdup(err.message[0] ? err.message : "cannot read repository");
 			}
 			free(owner);

@@ -151,7 +151,7 @@ void repos_free(struct repo_run *repos, size_t n)
 		repo_work_free(r);
 		free(r->sets);
 		strpool_free(r->owner);
-		free(r->full); /* r->name is its tail (add_repo) */
+		/* r->full is the target's (tr->names), r->name its tail */
 	}
 	free(repos);
 }
@@ -163,6 +163,7 @@ void free_run(struct run *run)
 
 		close_target(tr);
 		repos_free(tr->repos, tr->n_repos);
+		strarena_free(&tr->names);
 		free(tr->owner);
 		free(tr->error);
 		plugin_free(tr->plugin);
