@@ -84,9 +84,16 @@ void hostsvc_stats(const struct hostsvc *h, struct hostsvc_stats *out);
 uint64_t hostsvc_pace_estimate_ms(uint64_t n, uint64_t write_ms, uint64_t interval_ms,
 				  uint32_t per_minute, uint32_t per_hour);
 /* The same at this session's pace, a write taking as long as its requests
- * so far did on average; *paced (optional) says whether the pace makes them
- * take longer than back to back (an interval, or a cap that binds). */
-uint64_t hostsvc_writes_estimate_ms(const struct hostsvc *h, uint64_t n, bool *paced);
+ * so far did on average, for @n writes that come after @before others in
+ * the same windows (another target's on the same pacing, see
+ * hostsvc_shares_pacing): the time the @n add. *paced (optional) says
+ * whether the pace makes them take longer than back to back (an interval,
+ * or a cap that binds). */
+uint64_t hostsvc_writes_estimate_ms(const struct hostsvc *h, uint64_t before, uint64_t n,
+				    bool *paced);
+/* Whether @a and @b pace their writes as one: the same credentials on the
+ * same origin (two owners on one forge), one write lock and one window. */
+bool hostsvc_shares_pacing(const struct hostsvc *a, const struct hostsvc *b);
 /* App authentication is in use, and an owner failed with it (not
  * installed, or its renewed token refused too). */
 bool hostsvc_app_used(const struct hostsvc *h);

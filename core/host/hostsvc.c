@@ -255,10 +255,11 @@ void hostsvc_stats(const struct hostsvc *h, struct hostsvc_stats *out)
 	pthread_mutex_unlock(&m->lock);
 }
 
-uint64_t hostsvc_writes_estimate_ms(const struct hostsvc *h, uint64_t n, bool *paced)
+uint64_t hostsvc_writes_estimate_ms(const struct hostsvc *h, uint64_t before, uint64_t n,
+				    bool *paced)
 {
 	struct hostsvc_stats st;
-	uint64_t write_ms, ms;
+	uint64_t write_ms, ms, gap;
 	long interval;
 
 	if (paced)
@@ -270,11 +271,23 @@ uint64_t hostsvc_writes_estimate_ms(const struct hostsvc *h, uint64_t n, bool *p
 	interval = h->write_interval_ms;
 	pthread_mutex_unlock((pthread_mutex_t *)&h->lock);
 	write_ms = st.requests ? st.request_ms / st.requests : 0;
-	ms = hostsvc_pace_estimate_ms(n, write_ms, interval > 0 ? (uint64_t)interval : 0,
-				      h->writes_per_minute, h->writes_per_hour);
+	gap = interval > 0 ? (uint64_t)interval : 0;
+	ms = hostsvc_pace_estimate_ms(before + n, write_ms, gap, h->writes_per_minute,
+				      h->writes_per_hour);
+	if (before) {
+		uint64_t first = hostsvc_pace_estimate_ms(before, write_ms, gap, h->writes_per_minute,
+							  h->writes_per_hour);
+
+		ms = ms > first ? ms - first : 0;
+	}
 	if (paced)
 		*paced = ms > n * write_ms;
 	return ms;
+}
+
+bool hostsvc_shares_pacing(const struct hostsvc *a, const struct hostsvc *b)
+{
+	return a && b && a->pacer && a->pacer == b->pacer;
 }
 
 void hostsvc_free(struct hostsvc *h)

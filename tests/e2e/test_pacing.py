@@ -206,5 +206,47 @@ class TestEstimate(PacingCase):
         self.assertEqual((est["writes"], est["paced"]), (6, False))
 
 
+class TestEstimateSharedPace(PacingCase):
+    """Two owners on one token and origin share one pace: the second target's
+    estimate counts its writes after the first's, in the same minute."""
+
+    def seed(self, gh, owner, repos):
+        for i in range(repos):
+            gh.add_repo(owner, "r%02d" % i, labels=[{"name": "bug", "color": "000000"}])
+
+    def plan(self, *fakes):
+        gh2 = fakes[-1]
+        text = ("targets:\n"
+                "  - forge: github\n    api_url: %s\n    org: acme\n"
+                "  - forge: github\n    api_url: %s\n    org: umbrella\n"
+                % (fakes[0].api_url, gh2.api_url)) + LABELS_FILE
+        res = self.run_epithet(["--write-interval", "0", "--output", "json", "plan", "-c",
+                                self.write_file(text)], env=self.env(None))
+        self.assert_rc(res, 2)
+        for gh in fakes:
+            self.assertEqual(gh.writes(), [], res)
+        return [t["estimate"] for t in res.json()["targets"]]
+
+    def test_second_target_counts_after_the_first(self):
+        # 40 + 60 writes on one token: alone each fits in a minute's 80,
+        # together the last 20 wait for the next minute
+        gh = self.start_fake(FakeGitHub(token=TOKEN))
+        self.seed(gh, "acme", 20)
+        self.seed(gh, "umbrella", 30)
+        first, second = self.plan(gh)
+        self.assertEqual((first["writes"], first["paced"]), (40, False))
+        self.assertEqual((second["writes"], second["paced"]), (60, True))
+        self.assertGreaterEqual(second["seconds"], 40.0)
+        self.assertLess(second["seconds"], 61.0)
+
+    def test_other_origin_has_its_own_pace(self):
+        gh, other = self.start_fake(FakeGitHub(token=TOKEN)), self.start_fake(FakeGitHub(token=TOKEN))
+        self.seed(gh, "acme", 20)
+        self.seed(other, "umbrella", 30)
+        first, second = self.plan(gh, other)
+        self.assertEqual((first["writes"], first["paced"]), (40, False))
+        self.assertEqual((second["writes"], second["paced"]), (60, False))
+
+
 if __name__ == "__main__":
     harness.main()
