@@ -54,18 +54,30 @@ void label_finish(struct label *l)
 	memset(l, 0, sizeof(*l));
 }
 
-void repo_labels_free(struct repo_run *r)
+/* Empties a repo's labels, keeping their array for a second read. */
+static void drop_labels(struct repo_run *r)
 {
 	struct repo_work *w;
 
 	if (r->w == REPO_WORK_NONE)
 		return;
 	w = repo_work(r);
-	for (size_t k = 0; k < w->n_labels; k++)
-		label_finish(&w->labels[k]);
+	for (size_t i = 0; i < w->n_labels; i++)
+		label_finish(&w->labels[i]);
+	w->n_labels = 0;
+}
+
+void repo_labels_free(struct repo_run *r)
+{
+	struct repo_work *w;
+
+	drop_labels(r);
+	if (r->w == REPO_WORK_NONE)
+		return;
+	w = repo_work(r);
 	free(w->labels);
 	w->labels = NULL;
-	w->n_labels = w->cap_labels = 0;
+	w->cap_labels = 0;
 }
 
 int collect_label(const struct epithet_label *l, void *payload)
@@ -94,18 +106,6 @@ struct reader {
 	size_t done;
 	size_t batch;              /* repos per list_labels_many call; 0: one by one */
 };
-
-static void drop_labels(struct repo_run *r)
-{
-	struct repo_work *w;
-
-	if (r->w == REPO_WORK_NONE)
-		return;
-	w = repo_work(r);
-	for (size_t i = 0; i < w->n_labels; i++)
-		label_finish(&w->labels[i]);
-	w->n_labels = 0;
-}
 
 void read_one(struct target_run *tr, struct repo_run *r)
 {
