@@ -462,8 +462,13 @@ class FakeForge:
 
     @staticmethod
     def base_url(req):
-        """Scheme and authority the client used, from its Host header."""
-        return "http://" + req.headers.get("host", "127.0.0.1")
+        """Scheme and authority the client used, from its Host header; the
+        scheme is https behind a TLS front end that says so in
+        X-Forwarded-Proto (tls_front.py: nghttpx sets it, dropping any the
+        client sent), as a forge behind a TLS terminator is set up to."""
+        proto = req.headers.get("x-forwarded-proto", "").split(",")[-1].strip().lower()
+        return (proto if proto in ("http", "https") else "http") + "://" + \
+            req.headers.get("host", "127.0.0.1")
 
     @staticmethod
     def page_params(req, default=30, maximum=100, size_param="per_page"):

@@ -295,6 +295,13 @@ class TestLabels(FakeCase):
         r = self.c.get("/repos/acme/many/labels", headers={"Host": "localhost:%d" % self.gh.port})
         self.assertTrue(r.links()["next"].startswith("http://localhost:%d/" % self.gh.port))
 
+    def test_links_behind_a_tls_front_end_are_https(self):
+        # tls_front.py: nghttpx passes the client's Host on and says https
+        self.gh.add_repo("acme", "many", labels=["l%03d" % i for i in range(40)])
+        r = self.c.get("/repos/acme/many/labels", headers={"Host": "127.0.0.1:8443",
+                                                           "X-Forwarded-Proto": "https"})
+        self.assertTrue(r.links()["next"].startswith("https://127.0.0.1:8443/repositories/"))
+
     def test_archived_repo_refuses_writes(self):
         self.gh.add_repo("acme", "old", labels=["bug"], archived=True, issues=[{"labels": ["bug"]}])
         msg = "Repository was archived so is read-only."
