@@ -292,7 +292,7 @@ static int parse_seconds(const char *opt, const char *v, long *ms)
 static int apply_opt(struct cli *c, const struct optdef *d, const char *spelled, const char *v)
 {
 	struct run_options *ro = &c->ro;
-	char *end;
+	char *end, why[256];
 	long n;
 
 	switch (d->id) {
@@ -393,6 +393,8 @@ static int apply_opt(struct cli *c, const struct optdef *d, const char *spelled,
 		ro->host.token_file = v;
 		break;
 	case O_CACERT:
+		if (hostsvc_cacert_check(v, why, sizeof(why)) != 0)
+			return bad_value(spelled, v, why);
 		ro->host.cacert = v;
 		break;
 	case O_APP_ID:

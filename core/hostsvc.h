@@ -117,6 +117,10 @@ int hostsvc_token_lookup(const char *const *env_names, const char *target_env,
 			 const char *token_file, const char *host, char **out,
 			 const char **source, struct epithet_error *err);
 
+/* Whether @path (--cacert) is a readable file holding a PEM certificate:
+ * 0, or -1 with the reason in @why (@n bytes). */
+int hostsvc_cacert_check(const char *path, char *why, size_t n);
+
 /* Percent-encode one path segment (see epithet_host::escape_segment).
  * malloc'd; NULL when out of memory. */
 char *hostsvc_escape_segment(const char *s);

@@ -152,6 +152,18 @@ class TestBadFlags(BadInputCase):
         self.refused(65, "export", "--from", "no-slash", err=r"OWNER/REPO")
         self.refused(65, "rename", "bug", "bug", err=r"same name")
 
+    def test_cacert_that_is_no_ca_bundle(self):
+        """SPEC 2: --cacert FILE must name a readable file of PEM certificates:
+        exit 65 before any request, not a failed handshake per target (and
+        not silently unused on http://)."""
+        d = self.tmpdir()
+        self.refused(65, "--cacert", os.path.join(d, "nowhere.pem"), "list",
+                     err=r"invalid value for --cacert: '.*nowhere\.pem': No such file or directory")
+        self.refused(65, "--cacert", d, "list",
+                     err=r"invalid value for --cacert: '.*': Is a directory")
+        self.refused(65, "--cacert", self.write_file("not a certificate\n", "ca.pem"), "list",
+                     err=r"invalid value for --cacert: '.*ca\.pem': no PEM certificate in it")
+
     def test_description_over_100_on_the_command_line(self):
         """SPEC 3: ensure --description over GitHub's 100 code points is exit 65 before
         any request; exactly 100 is sent."""
