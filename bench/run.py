@@ -29,6 +29,7 @@ Usage (from the source tree, after `meson compile -C build`):
   python3 bench/run.py --repos 120 --mode dotcom
   python3 bench/run.py --repos 120 --compare-rest   # GraphQL vs REST + 304s
   python3 bench/run.py --pacing             # writes paced as on api.github.com
+  python3 bench/run.py --tls                # through nghttpx: TLS, HTTP/2
 
 Modes: "ghes" (default) talks to the fake as GitHub Enterprise Server
 (--url; no write caps, so that 1,500 writes at R=5000 do not take 3 hours)
@@ -36,6 +37,12 @@ with rate limiting turned on; "dotcom" uses --api-url, i.e. api.github.com's
 rules: at most 80 writes a minute and 500 an hour whatever --write-interval
 says, so keep R <= 260 there (W <= 80). Every run but --pacing passes
 --write-interval 0. Standard library only.
+
+--tls puts nghttpx in front of the fake (tests/fakes/tls_front.py; package
+nghttp2-proxy): TLS with ALPN h2, a throwaway self-signed certificate passed
+with --cacert. The "conns" column then counts the client's connections to
+nghttpx (distinct client ports in its access log), the mode gets "/h2"
+(or "/tls" where ALPN chose http/1.1).
 """
 
 import argparse
@@ -54,6 +61,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "fakes"))
 from fake_github import FakeGitHub  # noqa: E402
+import tls_front  # noqa: E402
 
 TOKEN = "ghp_BenchToken0123456789abcdefghijklmnop"
 OWNER = "bench"
@@ -141,11 +149,14 @@ class Runner:
                                             capture_output=True).returncode != 0:
             self.gnu_time = None
 
-    def epithet(self, gh, home, argv, mode, extra=()):
+    def epithet(self, gh, home, argv, mode, extra=(), front=None):
+        base = front.url if front else gh.url
         if mode == "ghes":
-            target = ["--url", gh.url]
+            target = ["--url", base]
         else:
-            target = ["--api-url", gh.api_url]
+            target = ["--api-url", base + gh.api_url[len(gh.url):]]
+        if front:
+            target += ["--cacert", front.cacert]
         cmd = [self.bin] + target + ["-o", OWNER, "--output", "json", "-j", str(self.args.jobs)] \
             + list(extra) + argv
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home,
@@ -188,14 +199,17 @@ class Runner:
             doc = None
         return rc, doc, wall, rss, cpu, errtext
 
-    def measure(self, gh, home, label, argv, mode, extra=()):
+    def measure(self, gh, home, label, argv, mode, extra=(), front=None):
         gh.clear_requests()
         gh.max_writes_in_flight = 0
         core0 = gh.rate_limit_state()["used"]
         gql0 = gh.rate_limit_state(resource="graphql")["used"]
         conns0 = gh.connections
-        rc, doc, wall, rss, cpu, err = self.epithet(gh, home, argv, mode, extra)
+        if front:
+            front.clear()
+        rc, doc, wall, rss, cpu, err = self.epithet(gh, home, argv, mode, extra, front)
         reqs = gh.requests
+        entries = front.entries(len(reqs)) if front else None
         row = {
             "run": label, "rc": rc, "time_s": round(wall, 3), "rss_kib": rss, "cpu_s": cpu,
             "requests": len(reqs),
@@ -208,7 +222,8 @@ class Runner:
             "graphql_points": gh.rate_limit_state(resource="graphql")["used"] - gql0,
             "write_times": [r.time for r in gh.writes()],
             "writes_in_flight": gh.max_writes_in_flight,
-            "connections": gh.connections - conns0,
+            "connections": front.connections(entries) if front else gh.connections - conns0,
+            "alpn": sorted({e.alpn for e in entries}) if front else None,
         }
         if doc and "targets" in doc:  # list's JSON is the labels, not a run
             row["reported"] = doc["targets"][0]["requests"]
@@ -236,20 +251,42 @@ def scenario(runner, repos, mode, args, graphql=True, runs=("sync", "re-run", "p
     home, lf = bench_home(labels)
     rows = []
     gh.start()
+    front = start_front(gh, home, args)
     try:
         wi = ["--write-interval", str(args.write_interval)]
         for run in runs:
             argv = {"sync": ["sync", "-y", "-c", lf], "re-run": ["sync", "-y", "-c", lf],
                     "plan": ["plan", "-c", lf], "list": ["list"]}[run]
-            row = runner.measure(gh, home, run, argv, mode, wi)
+            row = runner.measure(gh, home, run, argv, mode, wi, front)
             row["min"] = minimum(repos, writes if run == "sync" else 0,
                                  "sync" if run == "sync" else "rerun")
             row.update({"repos": repos, "mode": mode, "graphql_on": graphql})
             rows.append(row)
     finally:
-        gh.stop()
-        shutil.rmtree(home, ignore_errors=True)
+        stop(gh, front, home)
     return rows
+
+
+def start_front(gh, workdir, args):
+    """With --tls: nghttpx in front of the running fake, else None."""
+    if not args.tls:
+        return None
+    return tls_front.TlsFront(gh.port, workdir).start()
+
+
+def stop(gh, front, home):
+    if front:
+        front.stop()
+    gh.stop()
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def mode_name(r):
+    """ghes, dotcom; "-" with GraphQL off; "/h2" or "/tls" (HTTP/1.1) with --tls."""
+    name = r["mode"] + ("" if r["graphql_on"] else "-")
+    if r.get("alpn"):
+        name += "/h2" if r["alpn"] == ["h2"] else "/tls"
+    return name
 
 
 def ratio(a, b):
@@ -260,10 +297,12 @@ def print_rows(rows):
     head = ("R", "mode", "run", "requests", "min", "ratio", "pages", "gql", "GETlbl", "writes",
             "304", "conns", "core pts", "min", "gql pts", "time s", "cpu s", "RSS MiB")
     fmt = "%6s %-6s %-7s %8s %6s %5s %5s %4s %6s %6s %5s %5s %8s %5s %7s %7s %6s %7s"
+    if any(r.get("alpn") for r in rows):
+        fmt = fmt.replace("%-6s", "%-9s", 1)
     print(fmt % head)
     for r in rows:
         m = r["min"]
-        print(fmt % (r["repos"], r["mode"] + ("" if r["graphql_on"] else "-"), r["run"],
+        print(fmt % (r["repos"], mode_name(r), r["run"],
                      r["requests"], m["requests"], ratio(r["requests"], m["requests"]),
                      r["repo_pages"], r["graphql"], r["label_gets"], r["writes"],
                      r["not_modified"], r["connections"], r["core_points"], m["core_points"],
@@ -280,12 +319,12 @@ def pacing(runner, args):
     writes = seed(gh, repos, labels, args.drift)
     home, lf = bench_home(labels)
     gh.start()
+    front = start_front(gh, home, args)
     try:
         row = runner.measure(gh, home, "sync", ["sync", "-y", "-c", lf], "dotcom",
-                             ["--write-interval", str(args.pacing_interval)])
+                             ["--write-interval", str(args.pacing_interval)], front)
     finally:
-        gh.stop()
-        shutil.rmtree(home, ignore_errors=True)
+        stop(gh, front, home)
     starts = sorted(r for r in row["write_times"])
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     per_minute = max((sum(1 for t in starts if s <= t < s + 60) for s in starts), default=0)
@@ -312,14 +351,14 @@ def jobs_sweep(runner, args):
         writes = seed_writes(gh, args.sweep_repos, labels, args.sweep_writes)
         home, lf = bench_home(labels)
         gh.start()
+        front = start_front(gh, home, args)
         try:
             saved, runner.args.jobs = runner.args.jobs, jobs
             row = runner.measure(gh, home, "sync", ["sync", "-y", "-c", lf], "ghes",
-                                 ["--write-interval", "0"])
+                                 ["--write-interval", "0"], front)
             runner.args.jobs = saved
         finally:
-            gh.stop()
-            shutil.rmtree(home, ignore_errors=True)
+            stop(gh, front, home)
         m = minimum(args.sweep_repos, writes, "sync")
         reads = m["requests"] - writes
         lat = args.latency / 1000.0
@@ -328,9 +367,10 @@ def jobs_sweep(runner, args):
                     "target_s": 1.2 * writes * lat / jobs + reads * lat})
         row.pop("write_times", None)
         rows.append(row)
-    print("parallel writes: GHES fake without rate limiting, %d repos, %g ms a request; "
+    print("parallel writes: GHES fake without rate limiting%s, %d repos, %g ms a request; "
           "bound = W x latency / jobs + reads x latency; target = 1.2 x W x latency / jobs "
-          "+ reads x latency" % (args.sweep_repos, args.latency))
+          "+ reads x latency" % (" behind nghttpx (TLS, h2)" if args.tls else "",
+                                 args.sweep_repos, args.latency))
     fmt = "%4s %6s %8s %6s %5s %9s %11s %7s %7s %8s %7s %7s"
     print(fmt % ("jobs", "writes", "requests", "min", "ratio", "in flight", "connections",
                  "wall s", "bound s", "target s", "cpu s", "RSS MiB"))
@@ -364,10 +404,14 @@ def main(argv=None):
                     help="only the parallel-writes runs, at these --jobs (e.g. 1,4,8)")
     ap.add_argument("--sweep-repos", type=int, default=120)
     ap.add_argument("--sweep-writes", type=int, default=308)
+    ap.add_argument("--tls", action="store_true",
+                    help="through nghttpx (TLS, ALPN h2) with --cacert (package nghttp2-proxy)")
     ap.add_argument("--runs", default="sync,re-run,plan",
                     help="which runs, of sync,re-run,plan,list (a re-run, plan or list alone is cold)")
     a = ap.parse_args(argv)
     runs = tuple(x for x in a.runs.split(",") if x.strip())
+    if a.tls and tls_front.missing():
+        sys.exit("bench: --tls: " + tls_front.missing())
     runner = Runner(a)
     if a.jobs_sweep:
         rows = jobs_sweep(runner, a)
@@ -383,9 +427,10 @@ def main(argv=None):
             rows += scenario(runner, r, a.mode, a, graphql=False, runs=runs)
         sys.stderr.write("bench: R = %d took %.0f s (seeding the fake included)\n"
                          % (r, time.monotonic() - t0))
-    print("fake GitHub, %d labels a repo, %d%% of repos drifting (3 writes each), %g ms a "
+    print("fake GitHub%s, %d labels a repo, %d%% of repos drifting (3 writes each), %g ms a "
           "request, -j %d; min = the fewest requests / REST points possible"
-          % (a.labels, round(a.drift * 100), a.latency, a.jobs))
+          % (" behind nghttpx (TLS)" if a.tls else "", a.labels, round(a.drift * 100),
+             a.latency, a.jobs))
     print_rows(rows)
     result = {"rows": rows}
     if a.pacing:
