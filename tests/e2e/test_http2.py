@@ -135,45 +135,51 @@ class Http2Case(harness.EpithetTestCase):
                 sum(1 for r in reqs if gh.is_graphql(r)),
                 sum(1 for r in reqs if r.method == "GET" and r.path.endswith("/labels")))
 
+    def sync_org(self, n, alpn=("h2", "http/1.1"), home=None):
+        """Sync n seeded repos through a front end offering @alpn. The final
+        state is exact; the fake got exactly the minimum (the repo list,
+        one GraphQL read per 100 repos, the writes) and nghttpx passed it
+        on, every request over alpn[0], on at most --jobs connections (one
+        a thread: the readers and writers are --jobs threads, each request
+        on a pooled handle that keeps its own connection, core/host/pool.c;
+        libcurl multiplexes HTTP/2 streams only within one handle, not
+        across threads), as many as epithet reports.
+        Returns (gh, front, res, expect)."""
+        gh = self.fake()
+        expect = seed(gh, n)
+        front = self.front(gh, alpn=alpn)
+        res = self.sync(front, home=home)
+        self.assert_rc(res, 0)
+        self.assert_exact(gh, ["r%03d" % i for i in range(n)], res)
+        reads = -(-n // 100)
+        self.assertEqual(self.kinds(gh), (reads, reads, 0), gh.requests)
+        self.assert_writes(gh, expect, res)
+        self.assertEqual(len(gh.requests), 2 * reads + len(expect), gh.requests)
+        rq = self.reported(res)
+        self.assertEqual((rq["total"], rq["reads"], rq["writes"], rq["retries"]),
+                         (2 * reads + len(expect), 2 * reads, len(expect), 0), res)
+        entries = self.log(gh, front, res)
+        self.assert_alpn(entries, alpn[0], res)
+        self.assertLessEqual(front.connections(entries), JOBS, entries)
+        self.assertEqual(rq["connections"], front.connections(entries), res)
+        return gh, front, res, expect
+
 
 class TestSyncOverHttp2(Http2Case):
 
     def test_sync_minimum_requests_over_h2(self):
         # 150 repos: 2 pages of the repo list (the second from the Link
-        # header, an https URL of the front end) and 2 GraphQL reads
-        gh = self.fake()
-        expect = seed(gh, 150)
-        front = self.front(gh)
-        repos = ["r%03d" % i for i in range(150)]
-        res = self.sync(front)
-        self.assert_rc(res, 0)
-        self.assert_exact(gh, repos, res)
-        self.assertEqual(self.kinds(gh), (2, 2, 0), gh.requests)
-        self.assert_writes(gh, expect, res)
-        self.assertEqual(len(gh.requests), 2 + 2 + len(expect), gh.requests)
-        rq = self.reported(res)
-        self.assertEqual((rq["total"], rq["reads"], rq["writes"], rq["retries"]),
-                         (4 + len(expect), 4, len(expect), 0), res)
-        entries = self.log(gh, front, res)
-        self.assert_alpn(entries, "h2", res)
-        # one connection a thread at most: the readers and the writers are
-        # --jobs threads, each request on a pooled handle that keeps its own
-        # connection (core/host/pool.c; libcurl multiplexes HTTP/2 streams
-        # only within one handle's transfers, not across threads)
-        self.assertLessEqual(front.connections(entries), JOBS, entries)
-        self.assertEqual(rq["connections"], front.connections(entries), res)
+        # header, an https URL of the front end), 2 GraphQL reads, 15 writes
+        self.sync_org(150)
 
     def test_rerun_is_304s_over_h2(self):
         """The ETag cache over HTTP/2 (header names arrive in lower case):
         a re-run of an unchanged org sends the reads only; the pages come
         back 304."""
-        gh = self.fake()
-        seed(gh, 150)
-        front = self.front(gh)
         home = self.make_home()
-        self.assert_rc(self.sync(front, home=home), 0)
+        gh, front, _, _ = self.sync_org(150, home=home)
         gh.clear_requests()
-        front.clear(4 + 15)
+        front.clear()
         res = self.sync(front, home=home)
         self.assert_rc(res, 0)
         self.assertEqual(self.kinds(gh), (2, 2, 0), gh.requests)
@@ -252,20 +258,7 @@ class TestHttp11Fallback(Http2Case):
     def test_front_end_without_h2(self):
         """A TLS server that offers only http/1.1 in ALPN: the same requests
         and the same final state, over HTTP/1.1."""
-        gh = self.fake()
-        expect = seed(gh, 30)
-        front = self.front(gh, alpn=("http/1.1",))
-        repos = ["r%03d" % i for i in range(30)]
-        res = self.sync(front)
-        self.assert_rc(res, 0)
-        self.assert_exact(gh, repos, res)
-        self.assertEqual(self.kinds(gh), (1, 1, 0), gh.requests)
-        self.assert_writes(gh, expect, res)
-        self.assertEqual(len(gh.requests), 2 + len(expect), gh.requests)
-        entries = self.log(gh, front, res)
-        self.assert_alpn(entries, "http/1.1", res)
-        self.assertLessEqual(front.connections(entries), JOBS, entries)
-        self.assertEqual(self.reported(res)["connections"], front.connections(entries), res)
+        self.sync_org(30, alpn=("http/1.1",))
 
 
 class TestPlanOverHttp2(Http2Case):
