@@ -111,8 +111,10 @@ class Http2Case(harness.EpithetTestCase):
         reqs = gh.requests
         entries = front.entries(len(reqs))
         seen = collections.Counter((e.method, e.path, e.status) for e in entries)
+        # (a connection the fake dropped unanswered, status 0, is a 502
+        # from nghttpx)
         fake = collections.Counter((r.method, r.path + ("?" + r.query if r.query else ""),
-                                    r.status) for r in reqs)
+                                    r.status or 502) for r in reqs)
         self.assertEqual(seen, fake, res)
         # and every request carried the token to the fake (HTTP/2 headers
         # are lower case: the fake sees "authorization" either way)
@@ -251,6 +253,40 @@ class TestGoaway(Http2Case):
         self.assert_alpn(entries, "h2", res)
         self.assertGreater(front.connections(entries), len(entries) // 4, entries)
         self.assertEqual(self.reported(res)["connections"], front.connections(entries), res)
+
+
+class TestLostAnswerOverHttp2(Http2Case):
+
+    def lost(self, method):
+        """The fake applies the first @method label write, then drops its
+        connection to nghttpx without answering; nghttpx answers the stream
+        502. The write is checked, not sent blindly again; the state is exact."""
+        gh = self.fake()
+        expect = seed(gh, 30)
+        f = gh.add_fault(method=method, path=r"/labels", when="after", drop=True)
+        front = self.front(gh)
+        res = self.sync(front)
+        self.assertEqual(f.fired, 1, res)
+        self.assert_rc(res, 0)
+        self.assert_exact(gh, ["r%03d" % i for i in range(30)], res)
+        self.assertEqual(res.json()["summary"]["failed"], 0, res)
+        entries = self.log(gh, front, res)
+        self.assert_alpn(entries, "h2", res)
+        self.assertIn((method, 502), [(e.method, e.status) for e in entries], entries)
+        return gh, expect, res
+
+    def test_create(self):
+        gh, expect, res = self.lost("POST")
+        # the create reached the fake once: its outcome was looked for
+        # (the repo's labels read again) and found
+        self.assert_writes(gh, expect, res)
+        faulted = next(r for r in gh.writes() if r.fault)
+        self.assertTrue([r for r in gh.requests if r.method == "GET" and r.seq > faulted.seq
+                         and r.path == faulted.path], gh.requests)
+
+    def test_update(self):
+        gh, expect, res = self.lost("PATCH")
+        self.assert_writes(gh, expect, res)
 
 
 class TestHttp11Fallback(Http2Case):
