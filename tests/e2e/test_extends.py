@@ -30,6 +30,16 @@ class ExtendsCase(ghcase.GitHubCase):
             f.write(text)
         return path
 
+    def refused(self, top, *errors):
+        """A plan of @top refused as a bad labels file: exit 65, each of
+        @errors on stderr, and no request sent."""
+        res = self.epi(self.gh, "plan", "-c", top)
+        self.assert_rc(res, 65)
+        for e in errors:
+            self.assert_in_err(res, e)
+        self.assert_no_requests(self.gh, res)
+        return res
+
     def contents_gets(self, gh):
         return [(r.path, r.query) for r in gh.requests if "/contents/" in r.path]
 
@@ -93,70 +103,47 @@ sets:
         self.assertEqual(self.write_log(gh), [("DELETE", "/repos/acme/web/labels/stale", None)])
 
     def test_error_in_a_base_names_it(self):
-        gh = self.gh
         base = self.put("base.yml", "labels:\n  - name: x\n    colour: '000000'\n")
         top = self.put("labels.yml", "extends: [base.yml]\nlabels: []\n")
-        res = self.epi(gh, "plan", "-c", top)
-        self.assert_rc(res, 65)
-        self.assert_in_err(res, "%s:3:5: unknown key 'colour' in a label (did you mean 'color'?)"
-                           % base)
-        self.assert_no_requests(gh, res)
+        self.refused(top, "%s:3:5: unknown key 'colour' in a label (did you mean 'color'?)"
+                     % base)
 
     def test_cycle(self):
-        gh = self.gh
         a = self.put("a.yml", "extends: [b.yml]\nlabels: []\n")
         b = self.put("b.yml", "labels: []\nextends:\n  - a.yml\n")
-        res = self.epi(gh, "plan", "-c", a)
-        self.assert_rc(res, 65)
-        self.assert_in_err(res, "%s:3:5: extends '%s': a cycle (%s -> %s -> %s)" % (b, a, a, b, a))
-        self.assert_no_requests(gh, res)
+        self.refused(a, "%s:3:5: extends '%s': a cycle (%s -> %s -> %s)" % (b, a, a, b, a))
 
     def test_depth_over_eight(self):
         gh = self.gh
         for i in range(10):
             self.put("f%d.yml" % i, "extends: [f%d.yml]\nlabels: []\n" % (i + 1))
         self.put("f10.yml", "labels: []\n")
-        res = self.epi(gh, "plan", "-c", os.path.join(self.dir, "f0.yml"))
-        self.assert_rc(res, 65)
-        self.assert_in_err(res, "f8.yml:1:11: extends '%s': bases more than 8 deep ("
-                           % os.path.join(self.dir, "f9.yml"))
-        self.assert_in_err(res, "f0.yml -> ")
-        self.assert_no_requests(gh, res)
+        self.refused(os.path.join(self.dir, "f0.yml"),
+                     "f8.yml:1:11: extends '%s': bases more than 8 deep ("
+                     % os.path.join(self.dir, "f9.yml"), "f0.yml -> ")
         # eight is fine
         self.put("f8.yml", "labels: []\n")
         res = self.epi(gh, "plan", "-c", os.path.join(self.dir, "f0.yml"))
         self.assert_rc(res, 0)
 
     def test_missing_base(self):
-        gh = self.gh
         top = self.put("labels.yml", "labels: []\nextends: [nope.yml]\n")
-        res = self.epi(gh, "plan", "-c", top)
-        self.assert_rc(res, 65)
-        self.assert_in_err(res, "%s:2:11: cannot read the base '%s' (%s -> %s): cannot open the "
-                           "labels file: No such file or directory"
-                           % (top, os.path.join(self.dir, "nope.yml"), top,
-                              os.path.join(self.dir, "nope.yml")))
-        self.assert_no_requests(gh, res)
+        self.refused(top, "%s:2:11: cannot read the base '%s' (%s -> %s): cannot open the "
+                     "labels file: No such file or directory"
+                     % (top, os.path.join(self.dir, "nope.yml"), top,
+                        os.path.join(self.dir, "nope.yml")))
 
     def test_targets_in_a_base(self):
-        gh = self.gh
         base = self.put("base.yml", "labels: []\ntargets:\n  - org: acme\n")
         top = self.put("labels.yml", "extends: [base.yml]\nlabels: []\n")
-        res = self.epi(gh, "plan", "-c", top)
-        self.assert_rc(res, 65)
-        self.assert_in_err(res, "%s:2:1: 'targets' in a base: targets come from the top file only"
-                           % base)
-        self.assert_no_requests(gh, res)
+        self.refused(top, "%s:2:1: 'targets' in a base: targets come from the top file only"
+                     % base)
 
     def test_bad_extends_item(self):
-        gh = self.gh
         top = self.put("labels.yml", "labels: []\nextends:\n  - repo: acme\n    path: x.yml\n"
                        "  - {repo: acme/.github, path: x.yml, branch: main}\n")
-        res = self.epi(gh, "plan", "-c", top)
-        self.assert_rc(res, 65)
-        self.assert_in_err(res, "%s:3:11: repo 'acme' is not OWNER/NAME" % top)
-        self.assert_in_err(res, "%s:5:39: unknown key 'branch' in a base" % top)
-        self.assert_no_requests(gh, res)
+        self.refused(top, "%s:3:11: repo 'acme' is not OWNER/NAME" % top,
+                     "%s:5:39: unknown key 'branch' in a base" % top)
 
 
 COMMON = """\
